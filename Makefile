@@ -1,0 +1,39 @@
+# `make run` and `make test` each set themselves up on a fresh machine.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+FLASK  := PORTAL_ENV=demo $(BIN)/flask --app wsgi
+MO     := portal/translations/id/LC_MESSAGES/messages.mo
+PO     := portal/translations/id/LC_MESSAGES/messages.po
+
+.PHONY: run test setup translations extract-messages clean
+
+run: setup
+	mkdir -p instance
+	$(FLASK) db upgrade
+	$(FLASK) demo seed
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+setup: $(VENV)/.installed $(MO)
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+# The compiled catalogue is built, not committed.
+$(MO): $(PO) $(VENV)/.installed
+	$(BIN)/pybabel compile -d portal/translations -D messages
+
+translations: $(MO)
+
+# After changing user-facing strings: update the catalogue, then translate what is new.
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,67 @@
+"""The Sisnaker Prakerja portal (a simulation). `create_app` is a list of named steps."""
+from __future__ import annotations
+
+from flask import Flask
+
+from portal import config as settings
+from portal.paths import STATIC, TEMPLATES
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides the settings of the PORTAL_ENV profile."""
+    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
+    app.config.update(settings.load((config or {}).get("PORTAL_ENV")))
+    app.config.update(config or {})
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+    from portal.i18n import select_locale
+    from portal.paths import MIGRATIONS
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)  # SQLite ALTERs
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from portal.auth import sessions  # noqa: F401  (registers the user loader)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.auth import bp as auth_bp
+    from portal.demo import bp as demo_bp
+    from portal.main import bp as main_bp
+    from portal.training import bp as training_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(training_bp)
+    if app.config["DEMO_MODE"]:
+        app.register_blueprint(demo_bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.main.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal import formatting
+    from portal.main.context import register
+
+    formatting.register(app)
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register
+
+    register(app)

@@ -1,0 +1,7 @@
+"""Buat Akun, aktivasi, Masuk, Keluar, Kendala Masuk ke Akun?."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)
+
+from portal.auth import views  # noqa: E402,F401
+from portal.auth import recovery  # noqa: E402,F401

@@ -1,0 +1,50 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, StringField, SubmitField, TelField
+from wtforms.validators import EqualTo, Length, Regexp
+
+from portal.forms import max_length, required
+
+_CODE = [required(), Regexp(r"^\s*\d{6}\s*$", message=_l("The code is 6 digits."))]
+
+
+class RegisterForm(FlaskForm):
+    nik = StringField("NIK", [required(), max_length(16)])
+    full_name = StringField(_l("Full name"), [required(), max_length(120)])
+    mother_maiden_name = StringField(_l("Mother's maiden name"), [required(), max_length(120)])
+    email = EmailField(_l("Email"), [required(), max_length(254)])
+    phone = TelField(_l("Mobile number"), [required(), max_length(20)])
+    password = PasswordField(_l("Password"), [required(), max_length(128)])
+    confirm = PasswordField(
+        _l("Repeat password"), [required(), EqualTo("password", message=_l("The passwords do not match."))]
+    )
+    submit = SubmitField(_l("Register now"))
+
+
+class ActivationForm(FlaskForm):
+    code = StringField(_l("OTP code"), _CODE)
+    submit = SubmitField(_l("Activate now"))
+
+
+class ResendForm(FlaskForm):
+    resend = SubmitField(_l("Resend code"))
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("NIK or Email"), [required(), max_length(254)])
+    password = PasswordField(_l("Password"), [required(), Length(max=128)])
+    submit = SubmitField(_l("Log in"))
+
+
+class ForgotForm(FlaskForm):
+    login = StringField(_l("NIK or Email"), [required(), max_length(254)])
+    submit = SubmitField(_l("Send code"))
+
+
+class ResetForm(FlaskForm):
+    code = StringField(_l("OTP code"), _CODE)
+    password = PasswordField(_l("New password"), [required(), max_length(128)])
+    confirm = PasswordField(
+        _l("Repeat new password"), [required(), EqualTo("password", message=_l("The passwords do not match."))]
+    )
+    submit = SubmitField(_l("Save new password"))

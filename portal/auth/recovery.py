@@ -1,0 +1,91 @@
+"""Kendala Masuk ke Akun?: a new password with a code sent by SMS to the account's phone."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext as _
+
+from portal import clock
+from portal.auth import bp
+from portal.auth.forms import ForgotForm, ResendForm, ResetForm
+from portal.extensions import db, limiter
+from portal.forms import show_domain_error
+from portal.services import DomainError
+from portal.services import accounts
+from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services.sms import SmsNotSent
+
+_otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
+
+
+def _pending_reset():
+    pending = session.get("reset") or {}
+    return find_challenge(pending.get("challenge_id"), pending.get("user_id"), accounts.PASSWORD_RESET)
+
+
+@bp.route("/kendala-masuk", methods=["GET", "POST"])
+@_otp_limit
+def forgot():
+    """Step 1: NIK or email. The answer is the same whether the account exists or not."""
+    form = ForgotForm()
+    if form.validate_on_submit():
+        try:
+            challenge = accounts.start_password_reset(form.login.data, clock.now())
+        except SmsNotSent:
+            db.session.rollback()
+            form.form_errors.append(_("The SMS could not be sent. Nothing was saved; please try again."))
+        else:
+            db.session.commit()
+            session["reset"] = {"challenge_id": challenge.id, "user_id": challenge.user_id} if challenge else {}
+            flash(_("If the account exists, a code has been sent by SMS to its registered phone."), "info")
+            return redirect(url_for("auth.reset"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/kendala-masuk/kata-sandi-baru", methods=["GET", "POST"])
+@_otp_limit
+def reset():
+    """Step 2: the code and a new password. A reset ends every other session of the account."""
+    if "reset" not in session:
+        return redirect(url_for("auth.forgot"))
+    challenge = _pending_reset()
+    form = ResetForm()
+    if form.validate_on_submit():
+        if challenge is None:  # unknown account: answer as a wrong code would
+            form.code.errors = [_("Wrong code.")]
+        else:
+            try:
+                accounts.reset_password(challenge, form.code.data, form.password.data, clock.now())
+            except OtpRejected as error:
+                db.session.commit()  # the failure count must stick
+                show_domain_error(form, error)
+            except DomainError as error:
+                db.session.rollback()
+                show_domain_error(form, error)
+            else:
+                db.session.commit()
+                session.pop("reset", None)
+                flash(_("Your password has been changed. Log in with the new password."), "success")
+                return redirect(url_for("auth.login"))
+    wait = seconds_until_resend(challenge, clock.now()) if challenge else 0
+    return render_template("auth/reset.html", form=form, resend_form=ResendForm(), wait=wait)
+
+
+@bp.post("/kendala-masuk/kirim-ulang")
+@_otp_limit
+def resend_reset():
+    """Kirim ulang kode for a password reset."""
+    challenge = _pending_reset()
+    if challenge is not None and ResendForm().validate_on_submit():
+        try:
+            resend_code(challenge, accounts.reset_sms, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("auth.reset"))
+        except SmsNotSent:
+            db.session.rollback()
+            flash(_("The SMS could not be sent. Nothing was saved; please try again."), "error")
+            return redirect(url_for("auth.reset"))
+        db.session.commit()
+    flash(_("If the account exists, a new code has been sent."), "info")
+    return redirect(url_for("auth.reset"))

@@ -1,0 +1,156 @@
+"""Account views. Each validates a form, calls one service, commits once, and redirects (PRG)."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portal import clock
+from portal.auth import bp
+from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
+from portal.extensions import db, limiter
+from portal.forms import show_domain_error
+from portal.models import User
+from portal.redirects import safe_next
+from portal.services import DomainError
+from portal.services import accounts
+from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services.sms import SmsNotSent
+
+_login_limit = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+_otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
+
+
+def _sms_failed(form) -> None:
+    db.session.rollback()
+    form.form_errors.append(_("The SMS could not be sent. Nothing was saved; please try again."))
+
+
+def _pending_activation():
+    pending = session.get("activation") or {}
+    user = db.session.get(User, pending["user_id"]) if pending.get("user_id") else None
+    challenge = find_challenge(pending.get("challenge_id"), pending.get("user_id"), accounts.ACTIVATION)
+    return user, challenge
+
+
+@bp.route("/buat-akun", methods=["GET", "POST"])
+def register():
+    """Buat Akun: create an inactive account and send the activation code by SMS."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user, challenge = accounts.register_account(
+                form.nik.data.strip(), form.full_name.data, form.mother_maiden_name.data, form.email.data,
+                form.phone.data, form.password.data, clock.now(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        except SmsNotSent:
+            _sms_failed(form)
+        else:
+            db.session.commit()
+            session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
+            flash(_("Your account is created. Enter the code we sent by SMS to activate it."), "success")
+            return redirect(url_for("auth.activate"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/aktivasi", methods=["GET", "POST"])
+@_otp_limit
+def activate():
+    """Aktivasi: the 6-digit code sent to the new account's phone."""
+    user, challenge = _pending_activation()
+    if user is None or challenge is None:
+        flash(_("There is no account waiting for activation. Log in to get a new code."), "info")
+        return redirect(url_for("auth.login"))
+    form = ActivationForm()
+    if form.validate_on_submit():
+        try:
+            accounts.activate_account(user, challenge, form.code.data, clock.now())
+        except OtpRejected as error:
+            db.session.commit()  # the failure count must stick
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            session.pop("activation", None)
+            flash(_("Your account is active. Log in with your NIK or email."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template(
+        "auth/activate.html", form=form, resend_form=ResendForm(), challenge=challenge, user=user,
+        wait=seconds_until_resend(challenge, clock.now()),
+    )
+
+
+@bp.post("/aktivasi/kirim-ulang")
+@_otp_limit
+def resend_activation():
+    """Kirim ulang kode for activation."""
+    user, challenge = _pending_activation()
+    if user is None or challenge is None:
+        return redirect(url_for("auth.login"))
+    if ResendForm().validate_on_submit():
+        try:
+            resend_code(challenge, accounts.activation_sms, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        except SmsNotSent:
+            db.session.rollback()
+            flash(_("The SMS could not be sent. Nothing was saved; please try again."), "error")
+        else:
+            db.session.commit()
+            flash(_("A new code has been sent."), "success")
+    return redirect(url_for("auth.activate"))
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@_login_limit
+def login():
+    """Masuk by NIK or email; one message for an unknown account and a wrong password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.login.data, form.password.data)
+        except accounts.AccountNotActivated as pending:
+            return _restart_activation(pending.user, form)
+        except DomainError as error:
+            show_domain_error(form, error)
+        else:
+            target = safe_next(request.args.get("next"))
+            locale = session.get("locale")
+            session.clear()  # a fresh session on login
+            if locale:
+                session["locale"] = locale
+            login_user(user)
+            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+            return redirect(target or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+def _restart_activation(user: User, form: LoginForm):
+    try:
+        challenge = accounts.restart_activation(user, clock.now())
+    except SmsNotSent:
+        _sms_failed(form)
+        return render_template("auth/login.html", form=form)
+    db.session.commit()
+    session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
+    flash(_("Your account is not activated yet. We sent a new code to your phone."), "warning")
+    return redirect(url_for("auth.activate"))
+
+
+@bp.post("/keluar")
+def logout():
+    """Keluar."""
+    locale = session.get("locale")
+    logout_user()
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    flash(_("You have logged out."), "info")
+    return redirect(url_for("main.index"))

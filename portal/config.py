@@ -1,0 +1,123 @@
+"""Settings from the environment.
+
+`PORTAL_ENV` chooses the profile: `production` (the default, so a forgotten variable fails safe),
+`demo` (what `make run` uses) or `test`. The profiles differ only where they must.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+
+from portal.paths import INSTANCE, TRANSLATIONS
+
+
+class ConfigError(RuntimeError):
+    """Raised when the environment cannot run the requested profile safely."""
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _demo_secret_key() -> str:
+    """A random key generated once and kept under instance/, so demo sessions survive restarts."""
+    INSTANCE.mkdir(exist_ok=True)
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _normalise_url(url: str) -> str:
+    # Heroku-style URLs name the old driver; we use psycopg 3.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def base_settings() -> dict:
+    """Settings shared by every profile."""
+    return {
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
+        "LANGUAGES": ["id", "en"],
+        "DEMO_MODE": False,
+        "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
+        "OTP_LIFETIME": timedelta(minutes=10),
+        "OTP_MAX_FAILURES": 5,
+        "OTP_MAX_SENDS": 5,
+        "OTP_RESEND_INTERVAL": timedelta(seconds=60),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
+        "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "20 per minute"),
+        "CATALOGUE_PAGE_SIZE": 12,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    }
+
+
+def production_settings() -> dict:
+    secret = os.environ.get("SECRET_KEY", "")
+    if len(secret) < 32:
+        raise ConfigError("SECRET_KEY must be set to a random string of at least 32 characters.")
+    if _env_bool("DEMO_MODE", False):
+        raise ConfigError("DEMO_MODE cannot be enabled in production.")
+    if "DATABASE_URL" not in os.environ:
+        raise ConfigError("DATABASE_URL must be set in production.")
+    return {
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ["DATABASE_URL"]),
+        "SESSION_COOKIE_SECURE": True,
+        "REMEMBER_COOKIE_SECURE": True,
+        "PREFERRED_URL_SCHEME": "https",
+    }
+
+
+def demo_settings() -> dict:
+    INSTANCE.mkdir(exist_ok=True)
+    return {
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _demo_secret_key(),
+        "SQLALCHEMY_DATABASE_URI": _normalise_url(
+            os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'portal.sqlite3'}")
+        ),
+        "DEMO_MODE": _env_bool("DEMO_MODE", True),
+    }
+
+
+def test_settings() -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+        "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ.get("TEST_DATABASE_URL", "sqlite://")),
+        "SMS_BACKEND": "memory",
+        "DEMO_MODE": True,
+        "RATELIMIT_ENABLED": False,
+    }
+
+
+PROFILES = {"production": production_settings, "demo": demo_settings, "test": test_settings}
+
+
+def load(profile: str | None = None) -> dict:
+    """Build the settings of a profile: the shared base, then the profile's own."""
+    profile = profile or os.environ.get("PORTAL_ENV", "production")
+    if profile not in PROFILES:
+        raise ConfigError(f"Unknown PORTAL_ENV {profile!r}; use one of {sorted(PROFILES)}.")
+    settings = base_settings()
+    settings.update(PROFILES[profile]())
+    settings["PORTAL_ENV"] = profile
+    return settings

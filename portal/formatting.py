@@ -1,0 +1,34 @@
+"""How money and times look on screen (DOMAIN.md): `Rp1.000.000`, `Kamis, 8 April 2021 23.59 WIB`."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime
+
+from portal.clock import to_wib
+
+
+def rupiah(amount: int) -> str:
+    """Whole rupiah with dots between thousands, the same in every locale."""
+    sign = "-" if amount < 0 else ""
+    return f"{sign}Rp{abs(amount):,}".replace(",", ".")
+
+
+def wib(moment: datetime | None) -> str:
+    """A UTC instant as a Jakarta wall-clock time with the day name and `WIB`."""
+    if moment is None:
+        return ""
+    return format_datetime(to_wib(moment).replace(tzinfo=None), "EEEE, d MMMM y HH.mm", rebase=False) + " WIB"
+
+
+def long_date(day: date | None) -> str:
+    """A calendar date, e.g. `8 April 2021`."""
+    if day is None:
+        return ""
+    return format_date(day, "d MMMM y")
+
+
+def register(app) -> None:
+    from portal.services.sms import mask_phone
+
+    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, long_date=long_date, mask_phone=mask_phone)

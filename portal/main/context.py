@@ -1,0 +1,19 @@
+"""Values every template can use."""
+from flask import current_app
+from flask_babel import get_locale
+from flask_wtf import FlaskForm
+
+from portal.regions import province_name
+
+
+def register(app) -> None:
+    @app.context_processor
+    def portal_globals():
+        return {
+            "demo_mode": current_app.config["DEMO_MODE"],
+            "current_locale": str(get_locale()),
+            "languages": current_app.config["LANGUAGES"],
+            "blank_form": FlaskForm,  # CSRF token for small button-only forms
+        }
+
+    app.jinja_env.filters["province"] = province_name

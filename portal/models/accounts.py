@@ -1,0 +1,64 @@
+"""Sisnaker accounts and the participant profile."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime
+
+ROLES = ("job_seeker", "provider_staff", "admin")
+
+
+class User(UserMixin, db.Model):
+    """A Sisnaker account. The NIK is the username; login by NIK or email."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('job_seeker', 'provider_staff', 'admin')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    full_name: Mapped[str] = mapped_column(String(120))
+    mother_maiden_name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    phone: Mapped[str] = mapped_column(String(16), index=True)  # E.164
+    password_hash: Mapped[str] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(20), default="job_seeker")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the login cookie's id: bumping it ends every session of this account.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+
+    profile: Mapped[ParticipantProfile | None] = relationship(back_populates="user", uselist=False)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive accounts
+        return self.activated_at is not None
+
+    @property
+    def is_participant(self) -> bool:
+        return self.profile is not None
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+
+class ParticipantProfile(db.Model):
+    """The short profile of "Daftar sebagai Peserta Pelatihan"; birth date and sex come from the NIK."""
+
+    __tablename__ = "participant_profiles"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    birth_date: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(1))  # "L" laki-laki / "P" perempuan, from the NIK
+    education: Mapped[str] = mapped_column(String(10))
+    province_code: Mapped[str] = mapped_column(String(2))
+    regency: Mapped[str] = mapped_column(String(80))
+    address: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="profile")

@@ -1,0 +1,89 @@
+"""The training catalogue: categories, programmes, providers and their offerings."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime
+
+MODES = ("daring", "luring", "campuran")
+PROVIDER_KINDS = ("blk_pemerintah", "blk_komunitas", "lpk_swasta")
+
+
+class Category(db.Model):
+    """A kejuruan, e.g. Teknologi Informasi."""
+
+    __tablename__ = "categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+
+class Programme(db.Model):
+    """A course of study (program pelatihan), offered by one or more providers."""
+
+    __tablename__ = "programmes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(160))
+    description: Mapped[str] = mapped_column(Text)
+    hours: Mapped[int] = mapped_column(Integer)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id"), index=True)
+
+    category: Mapped[Category] = relationship()
+    offerings: Mapped[list[Offering]] = relationship(back_populates="programme")
+
+
+class Provider(db.Model):
+    """A lembaga pelatihan: BLK (government or community) or a private LPK."""
+
+    __tablename__ = "providers"
+    __table_args__ = (
+        CheckConstraint("kind IN ('blk_pemerintah', 'blk_komunitas', 'lpk_swasta')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(20))
+    city: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(String(2))
+    # Granted by the PMO; only labelled providers' offerings can be paid with the card.
+    prakerja_label: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Offering(db.Model):
+    """A provider's offer of a programme: price, schedule, seats, mode and place."""
+
+    __tablename__ = "offerings"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_within_quota"),
+        CheckConstraint("mode IN ('daring', 'luring', 'campuran')", name="mode"),
+        CheckConstraint("end_date >= start_date", name="schedule_order"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    provider_id: Mapped[int] = mapped_column(ForeignKey("providers.id"), index=True)
+    price: Mapped[int] = mapped_column(BigInteger)  # whole rupiah
+    seats: Mapped[int] = mapped_column(Integer)
+    seats_taken: Mapped[int] = mapped_column(Integer, default=0)
+    mode: Mapped[str] = mapped_column(String(10))
+    city: Mapped[str] = mapped_column(String(80))
+    province_code: Mapped[str] = mapped_column(String(2), index=True)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date] = mapped_column(Date)
+    published: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    programme: Mapped[Programme] = relationship(back_populates="offerings")
+    provider: Mapped[Provider] = relationship()
+
+    @property
+    def seats_left(self) -> int:
+        return self.seats - self.seats_taken

@@ -1,0 +1,151 @@
+"""Sisnaker accounts: Buat Akun, activation by SMS code, Masuk, and Kendala Masuk ke Akun?."""
+from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.clock import today_wib
+from portal.extensions import db
+from portal.models import OtpChallenge, User
+from portal.services import DomainError
+from portal.services.nik import parse_nik
+from portal.services.otp import start_challenge, verify_code
+from portal.services.passwords import check_password, hash_password, password_matches
+
+ACTIVATION = "activation"
+PASSWORD_RESET = "password_reset"
+_BAD_LOGIN = _l("The NIK/email or password is wrong.")
+
+
+class AccountNotActivated(DomainError):
+    """The password was right but the account still waits for its SMS code."""
+
+    def __init__(self, user: User):
+        super().__init__(_l("Your account is not activated yet. Enter the code sent to your phone."))
+        self.user = user
+
+
+def normalise_phone(raw: str) -> str:
+    """An Indonesian mobile number in E.164 (`0812…`, `62812…` and `+62 812…` are one number)."""
+    text = raw.strip()
+    if text.startswith("62"):
+        text = "+" + text
+    try:
+        number = phonenumbers.parse(text, "ID")
+    except phonenumbers.NumberParseException:
+        raise DomainError(_l("Enter a valid mobile number, e.g. 0812 3456 7890."), "phone") from None
+    if not phonenumbers.is_valid_number(number) or phonenumbers.region_code_for_number(number) != "ID":
+        raise DomainError(_l("Enter a valid Indonesian mobile number, e.g. 0812 3456 7890."), "phone")
+    if phonenumbers.number_type(number) != phonenumbers.PhoneNumberType.MOBILE:
+        raise DomainError(_l("This is not a mobile number. SMS codes need a mobile number."), "phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    """A syntactically valid email, lower-case (no DNS lookup)."""
+    try:
+        return validate_email(raw.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        raise DomainError(_l("Enter a valid email address, e.g. nama@contoh.id."), "email") from None
+
+
+def activation_sms(code: str) -> str:
+    return _("SIMULATION Sisnaker: your account activation code is %(code)s. Valid 10 minutes. "
+             "Never share this code.", code=code)
+
+
+def reset_sms(code: str) -> str:
+    return _("SIMULATION Sisnaker: your password reset code is %(code)s. Valid 10 minutes. "
+             "If you did not ask for it, ignore this message.", code=code)
+
+
+def register_account(
+    nik: str, full_name: str, mother_maiden_name: str, email: str, phone: str, password: str, now: datetime
+) -> tuple[User, OtpChallenge]:
+    """Create an inactive account and send its activation code. Raises DomainError on bad input."""
+    parse_nik(nik, today_wib(now))
+    email = normalise_email(email)
+    phone = normalise_phone(phone)
+    check_password(password, (nik, full_name, email.split("@")[0]))
+    if db.session.scalar(select(User.id).where(User.nik == nik)):
+        raise DomainError(_l("This NIK already has an account. Log in, or use “Kendala Masuk ke Akun?”."), "nik")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise DomainError(_l("This email is already used by another account."), "email")
+    user = User(
+        nik=nik, full_name=" ".join(full_name.split()), mother_maiden_name=" ".join(mother_maiden_name.split()),
+        email=email, phone=phone, password_hash=hash_password(password), created_at=now,
+    )
+    try:
+        with db.session.begin_nested():  # a racing twin registration loses here, cleanly
+            db.session.add(user)
+    except IntegrityError:
+        raise DomainError(_l("This NIK or email already has an account."), "nik") from None
+    return user, start_challenge(user, ACTIVATION, phone, activation_sms, now)
+
+
+def restart_activation(user: User, now: datetime) -> OtpChallenge:
+    """A new activation challenge for an account that proved its password but is not active."""
+    return start_challenge(user, ACTIVATION, user.phone, activation_sms, now)
+
+
+def activate_account(user: User, challenge: OtpChallenge, code: str, now: datetime) -> None:
+    """Activate `user` with the code of its activation challenge (raises OtpRejected)."""
+    verify_code(challenge, code, now)
+    if user.activated_at is None:
+        user.activated_at = now
+    db.session.flush()
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """Checked when the account is unknown, so a miss costs as long as a wrong password."""
+    return hash_password("not-a-real-password-only-for-timing")
+
+
+def _find_by_login(login: str) -> User | None:
+    login = login.strip().lower()
+    return db.session.scalar(select(User).where(or_(User.nik == login, User.email == login)))
+
+
+def authenticate(login: str, password: str) -> User:
+    """The account for this NIK or email and password; one message for every failure."""
+    user = _find_by_login(login)
+    if user is None:
+        password_matches(_dummy_hash(), password)
+        raise DomainError(_BAD_LOGIN)
+    if not password_matches(user.password_hash, password):
+        raise DomainError(_BAD_LOGIN)
+    if not user.is_active:
+        raise AccountNotActivated(user)
+    return user
+
+
+def start_password_reset(login: str, now: datetime) -> OtpChallenge | None:
+    """Send a reset code to the phone of the account named by `login`, if there is one.
+
+    Returns None for an unknown account; the caller answers the same either way.
+    """
+    user = _find_by_login(login)
+    if user is None:
+        return None
+    return start_challenge(user, PASSWORD_RESET, user.phone, reset_sms, now)
+
+
+def reset_password(challenge: OtpChallenge, code: str, new_password: str, now: datetime) -> User:
+    """Set a new password with a reset code; every other session of the account ends."""
+    user = db.session.get(User, challenge.user_id)
+    check_password(new_password, (user.nik, user.full_name, user.email.split("@")[0]))
+    verify_code(challenge, code, now)
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1
+    if user.activated_at is None:  # the code proved the phone, as activation would have
+        user.activated_at = now
+    db.session.flush()
+    return user
