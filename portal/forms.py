@@ -1,11 +1,40 @@
 """Form helpers shared by every blueprint."""
 from __future__ import annotations
 
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 from portal.services import DomainError
+
+
+# WTForms' own messages, which it ships in no Indonesian catalogue: ours translates them.
+WTFORMS_MESSAGES = (
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Not a valid decimal value."),
+    _l("Invalid input."),
+)
+
+
+class _BabelTranslations:
+    """WTForms asks its forms for translations; answer with the portal's Flask-Babel catalogue."""
+
+    def gettext(self, text):
+        return gettext(text)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+class PortalForm(FlaskForm):
+    """The base of every form: CSRF from Flask-WTF, messages in the visitor's language."""
+
+    class Meta:
+        def get_translations(self, form):
+            return _BabelTranslations()
 
 
 def required():
@@ -14,6 +43,12 @@ def required():
 
 def max_length(n: int):
     return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+def choices(pairs, blank=None) -> list[SelectChoice]:
+    """Select options from (value, label) pairs, with an optional empty first option."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]
 
 
 def show_domain_error(form: FlaskForm, error: DomainError) -> None:

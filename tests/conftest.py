@@ -90,8 +90,8 @@ def app(base_app):
 
 
 @pytest.fixture
-def make_app(base_app):
-    """Build another app with different settings on the same test database."""
+def make_app(app, base_app):
+    """Build another app with different settings on the same test database (emptied after)."""
     made = []
 
     def build(**overrides):

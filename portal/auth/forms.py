@@ -1,14 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TelField
 from wtforms.validators import EqualTo, Length, Regexp
 
-from portal.forms import max_length, required
+from portal.forms import PortalForm, max_length, required
 
 _CODE = [required(), Regexp(r"^\s*\d{6}\s*$", message=_l("The code is 6 digits."))]
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(PortalForm):
     nik = StringField("NIK", [required(), max_length(16)])
     full_name = StringField(_l("Full name"), [required(), max_length(120)])
     mother_maiden_name = StringField(_l("Mother's maiden name"), [required(), max_length(120)])
@@ -21,27 +20,27 @@ class RegisterForm(FlaskForm):
     submit = SubmitField(_l("Register now"))
 
 
-class ActivationForm(FlaskForm):
+class ActivationForm(PortalForm):
     code = StringField(_l("OTP code"), _CODE)
     submit = SubmitField(_l("Activate now"))
 
 
-class ResendForm(FlaskForm):
+class ResendForm(PortalForm):
     resend = SubmitField(_l("Resend code"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PortalForm):
     login = StringField(_l("NIK or Email"), [required(), max_length(254)])
     password = PasswordField(_l("Password"), [required(), Length(max=128)])
     submit = SubmitField(_l("Log in"))
 
 
-class ForgotForm(FlaskForm):
+class ForgotForm(PortalForm):
     login = StringField(_l("NIK or Email"), [required(), max_length(254)])
     submit = SubmitField(_l("Send code"))
 
 
-class ResetForm(FlaskForm):
+class ResetForm(PortalForm):
     code = StringField(_l("OTP code"), _CODE)
     password = PasswordField(_l("New password"), [required(), max_length(128)])
     confirm = PasswordField(

@@ -1,0 +1,59 @@
+"""HP Simulasi and the demo world."""
+from sqlalchemy import func, select
+
+from portal.extensions import db
+from portal.models import Category, Offering, Programme, Provider
+from tests.auth.test_register import register
+from tests.factories import create_user
+
+
+def test_hp_simulasi_shows_the_activation_code_newest_first(make_app, clock):
+    app = make_app(SMS_BACKEND="outbox")
+    client = app.test_client()
+    with app.app_context():
+        page = register(client)
+        assert 'href="/demo/hp"' in page.get_data(as_text=True)
+        phone = client.get("/demo/hp").get_data(as_text=True)
+        assert "+62 812-****-7890" in phone and "kode aktivasi akun Anda" in phone
+        assert "Rabu, 10 Maret 2021 10.00 WIB" in phone
+
+
+def test_hp_simulasi_shows_only_this_sessions_phone(make_app, clock):
+    app = make_app(SMS_BACKEND="outbox")
+    with app.app_context():
+        register(app.test_client())
+        stranger = app.test_client().get("/demo/hp").get_data(as_text=True)
+        assert "kode aktivasi" not in stranger and "Buat akun atau masuk terlebih dahulu" in stranger
+
+
+def test_hp_simulasi_for_a_logged_in_user(client, auth):
+    create_user()
+    auth.login()
+    assert "Belum ada pesan" in client.get("/demo/hp").get_data(as_text=True)
+
+
+def counts():
+    return [db.session.scalar(select(func.count()).select_from(m)) for m in (Category, Programme, Provider, Offering)]
+
+
+def test_demo_seed_builds_the_world_once(runner):
+    first = runner.invoke(args=["demo", "seed"])
+    assert first.exit_code == 0, first.output
+    assert "100 offerings created" in first.output
+    categories, programmes, providers, offerings = counts()
+    assert categories >= 8 and programmes == 40 and providers == 12 and offerings == 100
+    prices = db.session.scalars(select(Offering.price)).all()
+    assert min(prices) >= 100_000 and max(prices) <= 1_000_000
+    assert 0 < db.session.scalar(select(func.count()).where(Provider.prakerja_label)) < 12
+    assert len(set(db.session.scalars(select(Provider.province_code)))) >= 3
+
+    second = runner.invoke(args=["demo", "seed"])
+    assert second.exit_code == 0 and "0 offerings created" in second.output
+    assert counts() == [categories, programmes, providers, offerings]
+
+
+def test_demo_seed_refuses_outside_demo_mode(make_app):
+    app = make_app(DEMO_MODE=False)
+    with app.app_context():  # the command must see this app, not the suite's
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code != 0 and "only in demo mode" in result.output

@@ -1,0 +1,48 @@
+"""The app factory and its settings profiles."""
+import pytest
+
+from portal import create_app
+from portal.config import ConfigError, load
+
+
+def test_factory_honours_the_test_config(app):
+    assert app.testing and app.config["PORTAL_ENV"] == "test"
+    assert not create_app({"PORTAL_ENV": "demo", "SQLALCHEMY_DATABASE_URI": "sqlite://"}).testing
+
+
+def test_production_is_the_default_and_refuses_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/portal")
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load()
+
+
+def test_production_refuses_demo_mode(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://db/portal")
+    monkeypatch.setenv("DEMO_MODE", "1")
+    with pytest.raises(ConfigError, match="DEMO_MODE"):
+        load("production")
+
+
+def test_production_settings(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/portal")
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    settings = load("production")
+    assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/portal"
+    assert settings["SESSION_COOKIE_SECURE"] and not settings["DEMO_MODE"]
+
+
+def test_production_app_has_no_demo_pages(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+    app = create_app({"PORTAL_ENV": "production"})
+    assert "demo" not in app.blueprints
+    assert app.test_client().get("/demo/hp").status_code == 404
+
+
+def test_unknown_profile():
+    with pytest.raises(ConfigError, match="PORTAL_ENV"):
+        load("staging")
