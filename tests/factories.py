@@ -5,8 +5,11 @@ from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from itertools import count
 
+from sqlalchemy import select
+
 from portal.extensions import db
-from portal.models import Category, Offering, ParticipantProfile, Programme, Provider, User
+from portal.models import Card, Category, LedgerEntry, Offering, ParticipantProfile, Programme, Provider, User, Wave
+from portal.services.cards import issue_card
 from portal.services.passwords import hash_password
 
 NIK = "3273014508950003"  # Jawa Barat, perempuan, lahir 5 Agustus 1995
@@ -93,3 +96,29 @@ def create_offering(
     db.session.add(offering)
     db.session.commit()
     return offering
+
+
+def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None = None) -> Wave:
+    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at or _now())
+    db.session.add(wave)
+    db.session.commit()
+    return wave
+
+
+def create_card(
+    user: User | None = None, wave: Wave | None = None, accepted_at: datetime | None = None,
+    balance: int | None = None, phone: str = PHONE, **kw,
+) -> Card:
+    """A card issued through the real service (quota, ledger grant), for `user`'s NIK."""
+    wave = wave or db.session.scalar(select(Wave).where(Wave.number == 13)) or create_wave()
+    card = issue_card(
+        nik=user.nik if user else kw.pop("nik", NIK), name=user.full_name if user else "Siti Rahmawati",
+        phone=phone, wave_number=wave.number, accepted_at=accepted_at or _now(), now=_now(),
+    )
+    if balance is not None:  # a card that already spent part of its balance elsewhere
+        spent = card.balance - balance
+        card.balance = balance
+        if spent:
+            db.session.add(LedgerEntry(kind="purchase", card_id=card.id, amount=spent, created_at=_now()))
+    db.session.commit()
+    return card

@@ -2,14 +2,23 @@
 from portal.models.accounts import ParticipantProfile, User
 from portal.models.catalogue import Category, Offering, Programme, Provider
 from portal.models.messaging import OtpChallenge, SmsMessage
+from portal.models.learning import Enrollment, SessionProgress, TrainingSession
+from portal.models.prakerja import BlacklistEntry, Card, LedgerEntry, Wave
 
 __all__ = [
+    "BlacklistEntry",
+    "Card",
     "Category",
+    "Enrollment",
+    "LedgerEntry",
     "Offering",
     "OtpChallenge",
     "ParticipantProfile",
     "Programme",
     "Provider",
+    "SessionProgress",
     "SmsMessage",
+    "TrainingSession",
     "User",
+    "Wave",
 ]

@@ -1,4 +1,4 @@
-"""Daftar sebagai Peserta Pelatihan, and the portfolio."""
+"""Daftar sebagai Peserta Pelatihan."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.services import DomainError
 from portal.services.nik import parse_nik
-from portal.services.participants import EDUCATION_LEVELS, save_participant_profile
+from portal.services.participants import save_participant_profile
 from portal.training import bp
 from portal.training.forms import ParticipantForm
 
@@ -41,13 +41,6 @@ def register_participant():
                 flash(_("You are now registered as a training participant. Choose a training."), "success")
                 return redirect(url_for("training.catalogue"))
             flash(_("Your participant profile has been saved."), "success")
-            return redirect(url_for("training.portfolio"))
+            return redirect(url_for("portfolio.index"))
     nik = parse_nik(current_user.nik, today_wib(clock.now()))
     return render_template("training/participant.html", form=form, nik=nik, profile=profile)
-
-
-@bp.get("/portofolio")
-@job_seeker_required
-def portfolio():
-    """Portofolio: the participant's trainings (purchases arrive with the Kartu Prakerja step)."""
-    return render_template("training/portfolio.html", education_levels=EDUCATION_LEVELS)

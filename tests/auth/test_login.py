@@ -53,10 +53,10 @@ def test_inactive_account_with_wrong_password_learns_nothing(client, auth, sms):
 
 def test_next_is_followed_when_local(client):
     create_user()
-    page = client.get("/masuk?next=/pelatihan/portofolio")
-    done = form(client, page, "Masuk", url="/masuk?next=/pelatihan/portofolio").fill("NIK atau Email", NIK).fill(
+    page = client.get("/masuk?next=/portofolio/")
+    done = form(client, page, "Masuk", url="/masuk?next=/portofolio/").fill("NIK atau Email", NIK).fill(
         "Kata Sandi", PASSWORD).submit()
-    assert done.request.path == "/pelatihan/portofolio"
+    assert done.request.path == "/portofolio/"
 
 
 @pytest.mark.parametrize("target", ["https://phishing.example/", "//phishing.example/x", "/\\phishing.example", "javascript:alert(1)"])
@@ -70,7 +70,7 @@ def test_off_site_next_is_ignored(client, target):
 
 
 def test_protected_page_sends_anonymous_users_to_login(client):
-    page = client.get("/pelatihan/portofolio")
+    page = client.get("/portofolio/")
     assert page.status_code == 302 and page.headers["Location"].startswith("/masuk?next=")
 
 
@@ -103,7 +103,7 @@ def test_password_reset_by_sms_ends_other_sessions(app, auth, sms, clock):
     other_device = app.test_client()
     from tests.conftest import Auth
     Auth(other_device).login()
-    assert other_device.get("/pelatihan/portofolio").status_code == 200
+    assert other_device.get("/portofolio/").status_code == 200
 
     me = app.test_client()
     asked = _ask_reset(me)
@@ -111,7 +111,7 @@ def test_password_reset_by_sms_ends_other_sessions(app, auth, sms, clock):
     done = _reset(me, sms.last_code(PHONE))
     assert "Kata sandi Anda sudah diganti" in done.get_data(as_text=True)
 
-    assert other_device.get("/pelatihan/portofolio").status_code == 302  # logged out
+    assert other_device.get("/portofolio/").status_code == 302  # logged out
     assert "Selamat datang" in Auth(me).login(NIK, NEW_PASSWORD).get_data(as_text=True)
     assert "salah" in Auth(app.test_client()).login(NIK, PASSWORD).get_data(as_text=True)
 

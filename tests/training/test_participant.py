@@ -91,7 +91,7 @@ def test_staff_and_admins_cannot_register_as_participants(client, auth):
 def test_non_participant_is_told_what_to_do_next(client, auth):
     create_user()
     auth.login()
-    html = client.get("/pelatihan/portofolio").get_data(as_text=True)
+    html = client.get("/portofolio/").get_data(as_text=True)
     assert "daftarlah terlebih dahulu sebagai peserta pelatihan" in html
     assert 'href="/pelatihan/daftar-peserta"' in html
 
@@ -99,7 +99,7 @@ def test_non_participant_is_told_what_to_do_next(client, auth):
 def test_participant_portfolio(client, auth):
     create_participant()
     auth.login()
-    html = client.get("/pelatihan/portofolio").get_data(as_text=True)
+    html = client.get("/portofolio/").get_data(as_text=True)
     assert "Anda belum memiliki pelatihan" in html and "Kota Bandung" in html and "Jawa Barat" in html
 
 

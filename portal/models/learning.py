@@ -1,0 +1,68 @@
+"""Trainings bought: enrollments, the sessions of a programme, and the participant's progress."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.catalogue import Offering
+from portal.models.prakerja import Card
+from portal.models.types import UTCDateTime
+
+
+ENROLLMENT_STATUSES = ("not_started", "in_progress", "awaiting_confirmation", "completed")
+
+
+class Enrollment(db.Model):
+    """A training bought with a card: one per participant and offering."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "offering_id", name="uq_enrollments_user_offering"),
+        CheckConstraint(
+            "status IN ('not_started', 'in_progress', 'awaiting_confirmation', 'completed')", name="status"
+        ),
+        CheckConstraint("price_paid >= 0", name="price_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"), index=True)
+    price_paid: Mapped[int] = mapped_column(BigInteger)
+    purchased_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(25), default="not_started")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # all sessions done
+
+    card: Mapped[Card] = relationship()
+    offering: Mapped[Offering] = relationship()
+    progress: Mapped[list[SessionProgress]] = relationship(back_populates="enrollment")
+
+
+class TrainingSession(db.Model):
+    """One part of a programme's material (a module), worked through in order."""
+
+    __tablename__ = "training_sessions"
+    __table_args__ = (UniqueConstraint("programme_id", "position", name="uq_training_sessions_position"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str] = mapped_column(String(160))
+
+
+class SessionProgress(db.Model):
+    """A session the participant marked done."""
+
+    __tablename__ = "session_progress"
+    __table_args__ = (UniqueConstraint("enrollment_id", "session_id", name="uq_session_progress_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("training_sessions.id"))
+    done_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    enrollment: Mapped[Enrollment] = relationship(back_populates="progress")

@@ -1,0 +1,86 @@
+"""Kartu Prakerja: waves, cards, the blacklist, and the ledger of every rupiah that moves."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime
+
+CARD_STATUSES = ("active", "revoked")
+LEDGER_KINDS = ("grant", "purchase", "return")
+
+
+class Wave(db.Model):
+    """A gelombang: people accepted together, each given a card, never more than the quota."""
+
+    __tablename__ = "waves"
+    __table_args__ = (CheckConstraint("cards_issued >= 0 AND cards_issued <= quota", name="within_quota"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    quota: Mapped[int] = mapped_column(Integer)
+    cards_issued: Mapped[int] = mapped_column(Integer, default=0)  # raised by a guarded UPDATE
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Card(db.Model):
+    """A Kartu Prakerja: a 16-digit number (Luhn), its holder, a balance and a 30-day deadline."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        CheckConstraint("balance >= 0", name="balance_not_negative"),
+        CheckConstraint("status IN ('active', 'revoked')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(16), unique=True)
+    holder_nik: Mapped[str] = mapped_column(String(16), index=True)
+    holder_name: Mapped[str] = mapped_column(String(120))
+    phone: Mapped[str] = mapped_column(String(16))  # E.164; OTPs go here
+    wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The end (23:59:59 WIB) of the 30th day after acceptance, stored in UTC.
+    deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    balance: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(10), default="active")
+    first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    wave: Mapped[Wave] = relationship()
+
+
+class BlacklistEntry(db.Model):
+    """A NIK (and name) that can never join the programme again (Permenko 11/2020 Pasal 20 ayat 3)."""
+
+    __tablename__ = "blacklist"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nik: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    reason: Mapped[str] = mapped_column(String(200))
+    card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class LedgerEntry(db.Model):
+    """One movement of money. `grant`: fund → card; `purchase`: card → provider; `return`: card → fund.
+
+    For every card: grants = balance + purchases + returns. `flask ledger check` proves it.
+    """
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount_positive"),
+        CheckConstraint("kind IN ('grant', 'purchase', 'return')", name="kind"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    amount: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
