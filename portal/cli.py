@@ -1,5 +1,7 @@
-"""`flask` commands: `flask --app wsgi demo seed`."""
+"""`flask` commands: demo world, Kartu Prakerja administration, the ledger check."""
 from __future__ import annotations
+
+from datetime import datetime, timezone
 
 import click
 from flask import current_app
@@ -7,22 +9,87 @@ from flask.cli import AppGroup
 
 from portal import clock
 from portal.extensions import db
+from portal.services import DomainError
 
 demo_cli = AppGroup("demo", help="The demo world (only in demo mode).")
+prakerja_cli = AppGroup("prakerja", help="Waves and cards.")
+ledger_cli = AppGroup("ledger", help="The money ledger.")
 
 
 @demo_cli.command("seed")
 def demo_seed() -> None:
-    """Fill the database with the demo catalogue; running it again adds nothing."""
-    from portal.demo.seed import seed_catalogue
+    """Fill the database with the demo catalogue and people; running it again adds nothing."""
+    from portal.demo.seed import seed_demo
 
     if not current_app.config["DEMO_MODE"]:
         raise click.ClickException("demo seed runs only in demo mode (PORTAL_ENV=demo).")
-    now = clock.now()
-    created = seed_catalogue(clock.today_wib(now), now)
+    created = seed_demo(clock.now())
     db.session.commit()
     click.echo("Demo world: " + ", ".join(f"{count} {kind} created" for kind, count in created.items()))
 
 
+def _instant(text: str | None) -> datetime:
+    """An ISO time; without an offset it is read as WIB (how people say times here)."""
+    if not text:
+        return clock.now()
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=clock.WIB)
+    return moment.astimezone(timezone.utc)
+
+
+@prakerja_cli.command("open-wave")
+@click.option("--number", type=int, required=True, help="Wave (gelombang) number.")
+@click.option("--quota", type=int, required=True, help="How many cards the wave may issue.")
+@click.option("--opened-at", help="ISO time (default now; WIB when no offset is given).")
+def open_wave_command(number: int, quota: int, opened_at: str | None) -> None:
+    """Open a new wave."""
+    from portal.services.waves import open_wave
+
+    try:
+        wave = open_wave(number, quota, _instant(opened_at))
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(f"Gelombang {wave.number} opened with quota {wave.quota}.")
+
+
+@prakerja_cli.command("issue-card")
+@click.option("--nik", required=True)
+@click.option("--name", required=True)
+@click.option("--phone", required=True, help="Registered mobile number; OTP codes go there.")
+@click.option("--wave", "wave_number", type=int, required=True)
+@click.option("--accepted-at", help="ISO time of acceptance (default now; WIB when no offset is given).")
+def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accepted_at: str | None) -> None:
+    """Issue a Kartu Prakerja and print its number."""
+    from portal.services.cards import issue_card
+
+    try:
+        card = issue_card(nik, name, phone, wave_number, _instant(accepted_at), clock.now())
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    db.session.commit()
+    click.echo(card.number)
+
+
+@ledger_cli.command("check")
+def ledger_check() -> None:
+    """Verify that grants = card balances + purchases + returns; exit 1 naming what is off."""
+    from portal.formatting import rupiah
+    from portal.services.ledger import check_ledger
+
+    report = check_ledger()
+    for problem in report.problems:
+        click.echo(f"OFF: {problem}", err=True)
+    click.echo(
+        f"{report.cards} cards: granted {rupiah(report.granted)} = on cards {rupiah(report.on_cards)}"
+        f" + purchases {rupiah(report.purchased)} + returned to the fund {rupiah(report.returned)}"
+    )
+    if not report.balanced:
+        raise SystemExit(1)
+    click.echo("Ledger balanced.")
+
+
 def register(app) -> None:
-    app.cli.add_command(demo_cli)
+    for group in (demo_cli, prakerja_cli, ledger_cli):
+        app.cli.add_command(group)

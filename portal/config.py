@@ -52,6 +52,11 @@ def base_settings() -> dict:
         "LANGUAGES": ["id", "en"],
         "DEMO_MODE": False,
         "SMS_BACKEND": os.environ.get("SMS_BACKEND", "outbox"),
+        "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL", ""),
+        "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
+        "SMS_HTTP_TIMEOUT": float(os.environ.get("SMS_HTTP_TIMEOUT", "5")),  # seconds, per attempt
+        "SMS_HTTP_RETRIES": int(os.environ.get("SMS_HTTP_RETRIES", "2")),  # so 3 attempts in all
+        "SMS_HTTP_BACKOFF": float(os.environ.get("SMS_HTTP_BACKOFF", "0.2")),  # seconds, doubled each retry
         "OTP_LIFETIME": timedelta(minutes=10),
         "OTP_MAX_FAILURES": 5,
         "OTP_MAX_SENDS": 5,

@@ -129,7 +129,16 @@ def login():
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target or url_for("main.index"))
-    return render_template("auth/login.html", form=form)
+    return _login_page(form)
+
+
+def _login_page(form: LoginForm):
+    demo_accounts = None
+    if current_app.config["DEMO_MODE"]:
+        from portal.demo.people import DEMO_PASSWORD, demo_logins
+
+        demo_accounts = {"password": DEMO_PASSWORD, "logins": demo_logins(clock.now())}
+    return render_template("auth/login.html", form=form, demo_accounts=demo_accounts)
 
 
 def _restart_activation(user: User, form: LoginForm):
@@ -137,7 +146,7 @@ def _restart_activation(user: User, form: LoginForm):
         challenge = accounts.restart_activation(user, clock.now())
     except SmsNotSent:
         _sms_failed(form)
-        return render_template("auth/login.html", form=form)
+        return _login_page(form)
     db.session.commit()
     session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
     flash(_("Your account is not activated yet. We sent a new code to your phone."), "warning")

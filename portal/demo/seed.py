@@ -99,3 +99,15 @@ def seed_catalogue(today: date, now: datetime) -> dict[str, int]:
 
     session.flush()
     return created
+
+
+def seed_demo(now: datetime) -> dict[str, int]:
+    """The whole demo world: catalogue, each programme's sessions, waves and demo people."""
+    from portal.clock import today_wib
+    from portal.demo.people import seed_people
+    from portal.demo.sessions import seed_training_sessions
+
+    created = seed_catalogue(today_wib(now), now)
+    created["sessions"] = seed_training_sessions()
+    created["people"] = seed_people(now)
+    return created

@@ -97,3 +97,17 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
     db.session.add(LedgerEntry(kind="grant", card_id=card.id, amount=TRAINING_BALANCE, created_at=now))
     db.session.flush()
     return card
+
+
+def open_deadline_after(now: datetime) -> datetime:
+    """Cards whose `deadline_at` is later than this are still open at `now`.
+
+    The deadline is stored as 23:59:59 WIB; the whole of that second still counts, and the card
+    closes at 00:00:00 WIB the next day.
+    """
+    return now - timedelta(seconds=1)
+
+
+def deadline_passed(card: Card, now: datetime) -> bool:
+    """True from 00:00:00 WIB on the day after the 30th day."""
+    return card.deadline_at <= open_deadline_after(now)

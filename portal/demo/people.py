@@ -1,0 +1,122 @@
+"""The demo's people: waves 12–17 and ready-made accounts, each at an interesting moment.
+
+Their dates are relative to the portal's clock, so a fresh demo always has a card with 29 days
+left and one on its last day. The password is shown on the login page in demo mode only.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import Card, Offering, ParticipantProfile, Provider, User, Wave
+from portal.services.cards import days_left, issue_card
+from portal.services.passwords import hash_password
+from portal.services.purchases import buy_training
+
+DEMO_PASSWORD = "coba simulasi saja"
+# wave number -> (days before now it opened, quota)
+WAVES = {12: (150, 5000), 13: (120, 5000), 14: (90, 5000), 15: (60, 5000), 16: (29, 5000), 17: (1, 5000)}
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    label: str  # what the login page says this account shows (translated)
+    nik: str
+    name: str
+    email: str
+    phone: str
+    role: str = "job_seeker"
+    card_wave: int | None = None  # accepted when that wave opened
+    buys: bool = False
+
+
+PEOPLE = (
+    DemoPerson("fresh", _l("Participant, new card (29 days left)"), "3273014508950003", "Siti Rahmawati",
+               "siti@demo.prakerja.id", "+6281200000001", card_wave=17),
+    DemoPerson("last-day", _l("Participant, last day (1 day left)"), "3578061203900002", "Agus Setiawan",
+               "agus@demo.prakerja.id", "+6281200000002", card_wave=16),
+    DemoPerson("bought", _l("Participant who already bought a training"), "3471025511980001", "Dewi Lestari",
+               "dewi@demo.prakerja.id", "+6281200000003", card_wave=16, buys=True),
+    DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
+               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff"),
+    DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
+               "admin@demo.prakerja.id", "+6281200000005", role="admin"),
+)
+
+
+def seed_waves(now: datetime) -> int:
+    """Waves 12–17, opened at their days before `now`; existing ones are left alone."""
+    created = 0
+    for number, (days_ago, quota) in WAVES.items():
+        if db.session.scalar(select(Wave.id).where(Wave.number == number)) is None:
+            db.session.add(Wave(number=number, quota=quota, cards_issued=0, opened_at=now - timedelta(days=days_ago)))
+            created += 1
+    db.session.flush()
+    return created
+
+
+def _account(person: DemoPerson, now: datetime) -> User:
+    user = User(nik=person.nik, full_name=person.name, mother_maiden_name="Sri Wahyuni", email=person.email,
+                phone=person.phone, password_hash=hash_password(DEMO_PASSWORD), role=person.role,
+                created_at=now, activated_at=now)
+    db.session.add(user)
+    db.session.flush()
+    if person.role == "job_seeker":
+        db.session.add(ParticipantProfile(
+            user_id=user.id, birth_date=date(1995, 1, 1), sex="L", education="sma", province_code=person.nik[:2],
+            regency="Kota Demo", address="Jl. Simulasi No. 1", created_at=now, updated_at=now,
+        ))
+    return user
+
+
+def _first_labelled_offering() -> Offering:
+    return db.session.scalar(
+        select(Offering).join(Provider).where(Provider.prakerja_label.is_(True), Offering.published.is_(True),
+                                              Offering.seats_taken < Offering.seats)
+        .order_by(Offering.price, Offering.id).limit(1)
+    )
+
+
+def seed_people(now: datetime) -> int:
+    """The demo accounts, their profiles and cards (and one purchase); idempotent by email."""
+    seed_waves(now)
+    created = 0
+    for person in PEOPLE:
+        if db.session.scalar(select(User.id).where(User.email == person.email)):
+            continue
+        user = _account(person, now)
+        created += 1
+        if person.card_wave is None:
+            continue
+        opened = db.session.scalar(select(Wave.opened_at).where(Wave.number == person.card_wave))
+        card = issue_card(person.nik, person.name, person.phone, person.card_wave, opened, now)
+        if person.buys:
+            db.session.refresh(user)
+            buy_training(user, card, _first_labelled_offering(), opened + timedelta(days=3))
+    db.session.flush()
+    return created
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    label: object  # a lazy translated string
+    login: str
+    card_number: str | None
+    days_left: int | None
+
+
+def demo_logins(now: datetime) -> list[DemoLogin]:
+    """What the login page shows in demo mode: who to log in as, and their card numbers."""
+    cards = {c.holder_nik: c for c in db.session.scalars(
+        select(Card).where(Card.holder_nik.in_([p.nik for p in PEOPLE]), Card.status == "active"))}
+    logins = []
+    for person in PEOPLE:
+        card = cards.get(person.nik)
+        logins.append(DemoLogin(person.label, person.email, card.number if card else None,
+                                days_left(card, now) if card and not card.first_purchase_at else None))
+    return logins

@@ -1,0 +1,111 @@
+"""Daftar → Nomor Kartu Prakerja → Kirim OTP → Kode OTP → Verifikasi → Pembayaran Berhasil."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import clock
+from portal.access import participant_required
+from portal.extensions import db
+from portal.forms import show_domain_error
+from portal.models import Enrollment
+from portal.prakerja import bp
+from portal.prakerja.forms import CardForm, PaymentCodeForm, ResendForm
+from portal.services import DomainError
+from portal.services.cards import days_left
+from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services.purchases import (
+    CARD_PAYMENT, CardRefused, active_card_of, complete_purchase, offering_for_registration, payment_of,
+    payment_sms, start_payment,
+)
+from portal.services.sms import SmsNotSent
+
+SMS_FAILED = "The SMS could not be sent. Nothing was saved; please try again."
+
+
+@bp.route("/daftar/<int:offering_id>", methods=["GET", "POST"])
+@participant_required
+def register(offering_id: int):
+    """Daftar at an offering: the card number, checked before any SMS is sent."""
+    offering = offering_for_registration(offering_id) or abort(404)
+    form = CardForm()
+    card = active_card_of(current_user)
+    if form.validate_on_submit():
+        try:
+            challenge = start_payment(current_user, offering, form.card_number.data, clock.now())
+        except CardRefused as refused:
+            db.session.rollback()
+            card = refused.card
+            show_domain_error(form, refused)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        except SmsNotSent:
+            db.session.rollback()
+            form.form_errors.append(_(SMS_FAILED))
+        else:
+            db.session.commit()
+            return redirect(url_for("prakerja.verify", challenge_id=challenge.id))
+    return render_template("prakerja/register.html", form=form, offering=offering, card=card,
+                           days_left=days_left(card, clock.now()) if card else None)
+
+
+def _payment_or_404(challenge_id: int):
+    challenge = find_challenge(challenge_id, current_user.id, CARD_PAYMENT) or abort(404)
+    card, offering = payment_of(challenge)
+    return challenge, card, offering or abort(404)
+
+
+@bp.route("/verifikasi/<int:challenge_id>", methods=["GET", "POST"])
+@participant_required
+def verify(challenge_id: int):
+    """Kode OTP → Verifikasi: the purchase happens here, in one transaction."""
+    challenge, card, offering = _payment_or_404(challenge_id)
+    form = PaymentCodeForm()
+    if form.validate_on_submit():
+        try:
+            enrollment = complete_purchase(current_user, challenge, form.code.data, clock.now())
+        except OtpRejected as error:
+            db.session.commit()  # the failure count must stick
+            show_domain_error(form, error)
+        except DomainError as error:
+            db.session.rollback()  # nothing is spent, not even the code
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("prakerja.paid", enrollment_id=enrollment.id))
+    now = clock.now()
+    return render_template("prakerja/verify.html", form=form, resend_form=ResendForm(), challenge=challenge,
+                           card=card, offering=offering, days_left=days_left(card, now),
+                           wait=seconds_until_resend(challenge, now))
+
+
+@bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")
+@participant_required
+def resend(challenge_id: int):
+    """Kirim ulang kode for a payment."""
+    challenge, _card, offering = _payment_or_404(challenge_id)
+    if ResendForm().validate_on_submit():
+        try:
+            resend_code(challenge, payment_sms(offering), clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        except SmsNotSent:
+            db.session.rollback()
+            flash(_(SMS_FAILED), "error")
+        else:
+            db.session.commit()
+            flash(_("A new code has been sent."), "success")
+    return redirect(url_for("prakerja.verify", challenge_id=challenge_id))
+
+
+@bp.get("/berhasil/<int:enrollment_id>")
+@participant_required
+def paid(enrollment_id: int):
+    """Pembayaran Berhasil, with the way to the portfolio."""
+    enrollment = db.session.get(Enrollment, enrollment_id)
+    if enrollment is None or enrollment.user_id != current_user.id:
+        abort(404)
+    return render_template("prakerja/paid.html", enrollment=enrollment)

@@ -1,0 +1,63 @@
+"""The ledger check: every rupiah granted to a card is on the card, spent, or returned to the fund."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import case, func, select
+
+from portal.extensions import db
+from portal.models import Card, Enrollment, LedgerEntry
+
+
+@dataclass(frozen=True)
+class LedgerReport:
+    cards: int
+    granted: int
+    on_cards: int
+    purchased: int
+    returned: int
+    problems: list[str]
+
+    @property
+    def balanced(self) -> bool:
+        return not self.problems
+
+
+def _sum(kind: str):
+    return func.coalesce(func.sum(case((LedgerEntry.kind == kind, LedgerEntry.amount), else_=0)), 0)
+
+
+def check_ledger(limit: int = 50) -> LedgerReport:
+    """Verify grants = card balances + purchases + returns, per card and in total, and that every
+    paid enrollment has exactly its purchase entry. Set-based: a few grouped queries, any size."""
+    per_card = (
+        select(LedgerEntry.card_id, _sum("grant").label("granted"), _sum("purchase").label("purchased"),
+               _sum("return").label("returned"))
+        .group_by(LedgerEntry.card_id).subquery()
+    )
+    granted, purchased, returned = (func.coalesce(per_card.c[name], 0) for name in ("granted", "purchased", "returned"))
+    off = granted - Card.balance - purchased - returned
+    totals = db.session.execute(
+        select(func.count(Card.id), func.coalesce(func.sum(granted), 0), func.coalesce(func.sum(Card.balance), 0),
+               func.coalesce(func.sum(purchased), 0), func.coalesce(func.sum(returned), 0))
+        .select_from(Card).outerjoin(per_card, per_card.c.card_id == Card.id)
+    ).one()
+    problems = [
+        f"card id {row.id} (…{row.number[-4:]}): granted {row.granted}, balance {row.balance}, "
+        f"purchases {row.purchased}, returns {row.returned}: off by {row.off}"
+        for row in db.session.execute(
+            select(Card.id, Card.number, Card.balance, granted.label("granted"), purchased.label("purchased"),
+                   returned.label("returned"), off.label("off"))
+            .select_from(Card).outerjoin(per_card, per_card.c.card_id == Card.id)
+            .where(off != 0).order_by(Card.id).limit(limit)
+        )
+    ]
+    unpaid = db.session.execute(
+        select(Enrollment.id, Enrollment.price_paid, LedgerEntry.amount)
+        .outerjoin(LedgerEntry, LedgerEntry.enrollment_id == Enrollment.id)
+        .where(Enrollment.price_paid > 0, func.coalesce(LedgerEntry.amount, -1) != Enrollment.price_paid)
+        .order_by(Enrollment.id).limit(limit)
+    )
+    problems += [f"enrollment id {r.id}: price {r.price_paid}, ledger purchase {r.amount}" for r in unpaid]
+    return LedgerReport(cards=totals[0], granted=int(totals[1]), on_cards=int(totals[2]), purchased=int(totals[3]),
+                        returned=int(totals[4]), problems=problems)

@@ -1,0 +1,178 @@
+"""Paying for a training with the Kartu Prakerja: the checks, the SMS code, and the purchase.
+
+Money and seats move only through guarded UPDATEs in the caller's one transaction, so the
+database decides who wins a race: a card never pays twice beyond its balance, a seat is never
+sold twice, and a double submit creates nothing more.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from portal.extensions import db
+from portal.formatting import rupiah
+from portal.models import Card, Enrollment, LedgerEntry, Offering, OtpChallenge, Provider, User
+from portal.services import DomainError
+from portal.services.cards import deadline_passed, is_blacklisted, is_valid_card_number, open_deadline_after
+from portal.services.otp import OtpRejected, start_challenge, verify_code
+
+CARD_PAYMENT = "card_payment"
+_UNKNOWN_CARD = _l("No Kartu Prakerja with this number belongs to your account.")
+
+
+class CardRefused(DomainError):
+    """A pre-check failed after the card was identified; the page can still show the card."""
+
+    def __init__(self, message, card: Card):
+        super().__init__(message, "card_number")
+        self.card = card
+
+
+def offering_for_registration(offering_id: int) -> Offering | None:
+    """A published offering with its programme and provider, or None."""
+    return db.session.scalar(
+        select(Offering).options(joinedload(Offering.programme), joinedload(Offering.provider))
+        .where(Offering.id == offering_id, Offering.published.is_(True))
+    )
+
+
+def active_card_of(user: User) -> Card | None:
+    """The account holder's active card, if any (cards are tied to the NIK)."""
+    return db.session.scalar(
+        select(Card).where(Card.holder_nik == user.nik, Card.status == "active").order_by(Card.id.desc()).limit(1)
+    )
+
+
+def _is_enrolled(user: User, offering: Offering) -> bool:
+    return db.session.scalar(
+        select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.offering_id == offering.id)
+    ) is not None
+
+
+def check_card(user: User, offering: Offering, number: str, now: datetime) -> Card:
+    """Every check before an SMS is sent; returns the card or raises DomainError / CardRefused.
+
+    An unknown card and someone else's card get the same message, so numbers cannot be probed.
+    """
+    if not offering.provider.prakerja_label:
+        raise DomainError(_l("This provider does not carry the Kartu Prakerja label: the card cannot pay here."))
+    number = "".join(number.split()).replace("-", "")
+    if not is_valid_card_number(number):
+        raise DomainError(_l("A Kartu Prakerja number is 16 digits and its last digit did not check out. "
+                             "Check the number and try again."), "card_number")
+    card = db.session.scalar(select(Card).where(Card.number == number))
+    if card is None or card.holder_nik != user.nik:
+        raise DomainError(_UNKNOWN_CARD, "card_number")
+    if is_blacklisted(user.nik):
+        raise CardRefused(_l("Your NIK is on the programme's blacklist and can no longer buy trainings."), card)
+    if card.status != "active":
+        raise CardRefused(_l("This card has been revoked and can no longer be used."), card)
+    if deadline_passed(card, now):
+        raise CardRefused(_l("The 30-day deadline to buy a first training has passed for this card."), card)
+    if card.balance < offering.price:
+        raise CardRefused(_l("The card's balance of %(balance)s does not cover the price of %(price)s.",
+                             balance=rupiah(card.balance), price=rupiah(offering.price)), card)
+    if offering.seats_taken >= offering.seats:
+        raise CardRefused(_l("No seats are left in this training. Choose another provider or schedule."), card)
+    if _is_enrolled(user, offering):
+        raise CardRefused(_l("You are already registered for this training."), card)
+    return card
+
+
+def payment_sms(offering: Offering):
+    def text(code: str) -> str:
+        return _("SIMULATION Prakerja: the OTP code to pay %(price)s for “%(title)s” is %(code)s. "
+                 "Valid 10 minutes. Never share this code.",
+                 price=rupiah(offering.price), title=offering.programme.title, code=code)
+    return text
+
+
+def start_payment(user: User, offering: Offering, number: str, now: datetime) -> OtpChallenge:
+    """Check the card, then send a code to the card's registered phone, bound to card and offering."""
+    card = check_card(user, offering, number, now)
+    return start_challenge(user, CARD_PAYMENT, card.phone, payment_sms(offering), now,
+                           subject=f"card:{card.id}:offering:{offering.id}")
+
+
+def payment_of(challenge: OtpChallenge) -> tuple[Card, Offering]:
+    """The card and offering a payment code is bound to."""
+    _, card_id, _, offering_id = challenge.subject.split(":")
+    return db.session.get(Card, int(card_id)), offering_for_registration(int(offering_id))
+
+
+def _enrollment(user_id: int, offering_id: int) -> Enrollment | None:
+    return db.session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user_id, Enrollment.offering_id == offering_id)
+    )
+
+
+def complete_purchase(user: User, challenge: OtpChallenge, code: str, now: datetime) -> Enrollment:
+    """On the right code, buy the training the code is bound to (see `buy_training`).
+
+    A second submit of the same code (double click, second tab) returns the enrollment already
+    made. A wrong code raises OtpRejected (the caller commits the failure count); any other
+    refusal raises DomainError and the caller rolls everything back, the code included.
+    """
+    card, offering = payment_of(challenge)
+    try:
+        verify_code(challenge, code, now)
+    except OtpRejected:
+        db.session.refresh(challenge)
+        done = _enrollment(user.id, offering.id) if challenge.consumed_at else None
+        if done is not None:
+            return done
+        raise
+    return buy_training(user, card, offering, now)
+
+
+def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> Enrollment:
+    """Debit the card, take a seat, enrol, and write the ledger: all or nothing, in the caller's
+    transaction. Only call it once the card holder is proven (the SMS code, or the demo seed)."""
+    _debit(card, offering, user, now)
+    _take_seat(card, offering)
+    enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=offering.price,
+                            purchased_at=now, status="not_started")
+    try:
+        with db.session.begin_nested():
+            db.session.add(enrollment)
+    except IntegrityError:
+        raise CardRefused(_l("You are already registered for this training."), card) from None
+    if offering.price > 0:
+        db.session.add(LedgerEntry(kind="purchase", card_id=card.id, enrollment_id=enrollment.id,
+                                   amount=offering.price, created_at=now))
+    db.session.flush()
+    db.session.refresh(card)
+    return enrollment
+
+
+def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
+    debited = db.session.execute(
+        update(Card)
+        .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == "active",
+               Card.balance >= offering.price, Card.deadline_at > open_deadline_after(now))
+        # The 30-day clock stops at the first purchase; later purchases keep that time.
+        .values(balance=Card.balance - offering.price, first_purchase_at=func.coalesce(Card.first_purchase_at, now))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if debited != 1:
+        db.session.refresh(card)
+        check_card(user, offering, card.number, now)  # names the reason
+        raise CardRefused(_l("The card could not be charged. Try again."), card)
+
+
+def _take_seat(card: Card, offering: Offering) -> None:
+    labelled = select(Provider.id).where(Provider.prakerja_label.is_(True))
+    seated = db.session.execute(
+        update(Offering)
+        .where(Offering.id == offering.id, Offering.seats_taken < Offering.seats, Offering.published.is_(True),
+               Offering.provider_id.in_(labelled))
+        .values(seats_taken=Offering.seats_taken + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if seated != 1:
+        raise CardRefused(_l("No seats are left in this training. Choose another provider or schedule."), card)
