@@ -1,15 +1,95 @@
-"""Portofolio views."""
+"""Portofolio views: the trainings a participant bought, starting one, and marking sessions done."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
+from portal import clock
 from portal.access import job_seeker_required
+from portal.extensions import db
+from portal.forms import PortalForm
+from portal.models import Enrollment
 from portal.portfolio import bp
+from portal.services import DomainError
+from portal.services.learning import (
+    enrollment_for, mark_session_done, portfolio_of, sessions_with_progress, start_training,
+)
 from portal.services.participants import EDUCATION_LEVELS
+
+STATUS_LABELS = {
+    "not_started": _l("Not started"),
+    "in_progress": _l("In progress"),
+    "awaiting_confirmation": _l("Waiting for the provider's confirmation"),
+    "completed": _l("Completed"),
+}
+
+
+def _own_enrollment(enrollment_id: int) -> Enrollment:
+    # Someone else's training is as absent as one that does not exist: no hint that it does.
+    enrollment = enrollment_for(current_user, enrollment_id)
+    if enrollment is None:
+        abort(404)
+    return enrollment
+
+
+def _checked_post() -> None:
+    """Button-only forms carry nothing but the CSRF token; a bad one is a bad request."""
+    if not PortalForm().validate_on_submit():
+        abort(400)
 
 
 @bp.get("/")
 @job_seeker_required
 def index():
-    """Portofolio: the participant's trainings."""
-    return render_template("portfolio/index.html", education_levels=EDUCATION_LEVELS)
+    """Portofolio: the participant's trainings, their progress, and the card's remaining balance."""
+    portfolio = portfolio_of(current_user) if current_user.is_participant else None
+    return render_template(
+        "portfolio/index.html", education_levels=EDUCATION_LEVELS, portfolio=portfolio, status_labels=STATUS_LABELS
+    )
+
+
+@bp.get("/pelatihan/<int:enrollment_id>")
+@job_seeker_required
+def training(enrollment_id: int):
+    """One bought training: "Mulai Pelatihan" until started, then its sessions and progress."""
+    enrollment = _own_enrollment(enrollment_id)
+    steps = sessions_with_progress(enrollment)
+    return render_template(
+        "portfolio/training.html", enrollment=enrollment, steps=steps,
+        done=sum(step.done for step in steps), status_labels=STATUS_LABELS,
+    )
+
+
+@bp.post("/pelatihan/<int:enrollment_id>/mulai")
+@job_seeker_required
+def start(enrollment_id: int):
+    """Mulai Pelatihan."""
+    enrollment = _own_enrollment(enrollment_id)
+    _checked_post()
+    started = start_training(current_user, enrollment, clock.now())
+    db.session.commit()
+    if started:  # a second press changes nothing and says nothing
+        flash(_("The training has started. Mark each session done when you have worked through it."), "success")
+    return redirect(url_for("portfolio.training", enrollment_id=enrollment_id))
+
+
+@bp.post("/pelatihan/<int:enrollment_id>/sesi/<int:session_id>/selesai")
+@job_seeker_required
+def complete_session(enrollment_id: int, session_id: int):
+    """Tandai selesai: one session done; the last one hands the training to the provider."""
+    enrollment = _own_enrollment(enrollment_id)
+    _checked_post()
+    try:
+        finished = mark_session_done(current_user, enrollment, session_id, clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if finished:
+            flash(_("All sessions are done. The provider will now confirm that you completed the training."), "success")
+        else:
+            flash(_("Session marked as done."), "success")
+    return redirect(url_for("portfolio.training", enrollment_id=enrollment_id, _anchor="sessions"))

@@ -93,11 +93,11 @@ def send_sms(to_e164: str, text: str) -> None:
     log.info("sms sent", extra={"sms_backend": name, "to_suffix": to_e164[-4:]})
 
 
-def messages_to(phone: str, limit: int = 20) -> list[SmsMessage]:
-    """The outbox's latest messages to `phone`, newest first (for HP Simulasi)."""
+def messages_to(phones: list[str], limit: int = 20) -> list[SmsMessage]:
+    """The outbox's latest messages to any of `phones`, newest first (for HP Simulasi)."""
     return list(
         db.session.scalars(
-            select(SmsMessage).where(SmsMessage.to_phone == phone)
+            select(SmsMessage).where(SmsMessage.to_phone.in_(phones))
             .order_by(SmsMessage.created_at.desc(), SmsMessage.id.desc()).limit(limit)
         )
     )

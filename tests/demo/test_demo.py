@@ -2,7 +2,7 @@
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Category, Offering, Programme, Provider
+from portal.models import Card, Category, Offering, Programme, Provider
 from tests.auth.test_register import register
 from tests.factories import create_user
 
@@ -36,7 +36,7 @@ def counts():
     return [db.session.scalar(select(func.count()).select_from(m)) for m in (Category, Programme, Provider, Offering)]
 
 
-def test_demo_seed_builds_the_world_once(runner):
+def test_demo_seed_builds_the_world_once(runner, clock):
     first = runner.invoke(args=["demo", "seed"])
     assert first.exit_code == 0, first.output
     assert "100 offerings created" in first.output
@@ -48,8 +48,39 @@ def test_demo_seed_builds_the_world_once(runner):
     assert len(set(db.session.scalars(select(Provider.province_code)))) >= 3
 
     second = runner.invoke(args=["demo", "seed"])
-    assert second.exit_code == 0 and "0 offerings created" in second.output
+    assert second.exit_code == 0 and "0 offerings created" in second.output and "0 people created" in second.output
     assert counts() == [categories, programmes, providers, offerings]
+
+
+def test_demo_people_are_at_their_moments(runner, clock):
+    from portal import clock as portal_clock
+    from portal.models import Card, Enrollment, TrainingSession, User, Wave
+    from portal.services.cards import days_left
+    from portal.services.ledger import check_ledger
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    assert sorted(db.session.scalars(select(Wave.number))) == [12, 13, 14, 15, 16, 17]
+    now = portal_clock.now()
+    cards = {c.holder_name: c for c in db.session.scalars(select(Card))}
+    assert days_left(cards["Siti Rahmawati"], now) == 29 and cards["Siti Rahmawati"].first_purchase_at is None
+    assert days_left(cards["Agus Setiawan"], now) == 1
+    assert cards["Dewi Lestari"].first_purchase_at is not None and db.session.scalar(select(func.count(Enrollment.id))) == 1
+    roles = set(db.session.scalars(select(User.role)))
+    assert roles == {"job_seeker", "provider_staff", "admin"}
+    assert db.session.scalar(select(func.count(TrainingSession.id))) >= 4 * 40
+    assert check_ledger().balanced
+
+
+def test_login_page_lists_the_demo_accounts_in_demo_mode(client, runner, clock):
+    runner.invoke(args=["demo", "seed"])
+    html = client.get("/masuk").get_data(as_text=True)
+    number = db.session.scalar(select(Card.number).where(Card.holder_name == "Siti Rahmawati"))
+    assert "coba simulasi saja" in html and "siti@demo.prakerja.id" in html and number in html
+
+
+def test_login_page_hides_demo_accounts_outside_demo_mode(make_app):
+    app = make_app(DEMO_MODE=False)
+    assert "coba simulasi saja" not in app.test_client().get("/masuk").get_data(as_text=True)
 
 
 def test_demo_seed_refuses_outside_demo_mode(make_app):
