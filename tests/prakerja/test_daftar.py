@@ -144,3 +144,27 @@ def test_card_number_without_csrf_is_refused(client, buyer, sms):
     refused = form(client, page, "Kirim OTP").fill("Nomor Kartu Prakerja", buyer.card.number).submit(
         drop=("csrf_token",))
     assert refused.status_code == 400 and sms.sent == []
+
+
+def test_sms_gateway_down_says_so_and_keeps_nothing(make_app, clock):
+    import socket
+
+    from tests.conftest import Auth
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app = make_app(SMS_BACKEND="http", SMS_HTTP_URL=f"http://127.0.0.1:{closed_port}/sms", SMS_HTTP_TOKEN="t",
+                   SMS_HTTP_RETRIES=1, SMS_HTTP_BACKOFF=0)
+    client = app.test_client()
+    with app.app_context():
+        user = create_participant()
+        card = create_card(user)
+        offering = create_offering()
+        Auth(client).login()
+        page = enter_card(client, offering.id, card.number)
+        html = page.get_data(as_text=True)
+        assert "SMS tidak dapat dikirim" in html and "silakan coba lagi" in html
+        assert page.request.path == f"/prakerja/daftar/{offering.id}"
+        assert f'value="{card.number}"' in html  # what was typed is kept for the retry
+        assert challenges() == 0
