@@ -6,7 +6,7 @@ FLASK  := PORTAL_ENV=demo $(BIN)/flask --app wsgi
 MO     := portal/translations/id/LC_MESSAGES/messages.mo
 PO     := portal/translations/id/LC_MESSAGES/messages.po
 
-.PHONY: run test setup translations extract-messages clean
+.PHONY: run test lint setup translations extract-messages clean
 
 run: setup
 	mkdir -p instance
@@ -16,6 +16,9 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check portal tests wsgi.py
 
 setup: $(VENV)/.installed $(MO)
 

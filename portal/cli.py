@@ -1,7 +1,7 @@
 """`flask` commands: demo world, Kartu Prakerja administration, the ledger check."""
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import click
 from flask import current_app
@@ -35,7 +35,7 @@ def _instant(text: str | None) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=clock.WIB)
-    return moment.astimezone(timezone.utc)
+    return moment.astimezone(UTC)
 
 
 @prakerja_cli.command("open-wave")

@@ -4,7 +4,7 @@ Tests move time with time-machine; the demo clock (a later issue) adds an offset
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -12,7 +12,7 @@ WIB = ZoneInfo("Asia/Jakarta")
 
 def now() -> datetime:
     """The current instant, timezone-aware, in UTC."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def to_wib(moment: datetime) -> datetime:
@@ -28,7 +28,7 @@ def today_wib(moment: datetime | None = None) -> date:
 def end_of_day_wib(day: date) -> datetime:
     """23:59:59 WIB on `day`, as a UTC instant: the programme's deadlines end there."""
     last_second = datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
-    return last_second.astimezone(timezone.utc)
+    return last_second.astimezone(UTC)
 
 
 def days_after(moment: datetime, days: int) -> date:

@@ -9,7 +9,6 @@ from wtforms.validators import DataRequired, Length
 
 from portal.services import DomainError
 
-
 # WTForms' own messages, which it ships in no Indonesian catalogue: ours translates them.
 WTFORMS_MESSAGES = (
     _l("Not a valid choice."),

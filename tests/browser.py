@@ -160,3 +160,13 @@ def form(client, response, button: str, url: str | None = None) -> Form:
                 return Form(client, page_url, candidate, parser.labels, pressed)
     found = [text for f in parser.forms for text, _, _ in f.buttons]
     raise AssertionError(f"no form with button {button!r}; buttons: {found}")
+
+
+def form_posting_to(client, response, action: str) -> Form:
+    """The form on `response`'s page that posts to `action` (for button-only forms)."""
+    parser = _PageParser()
+    parser.feed(response.get_data(as_text=True))
+    for candidate in parser.forms:
+        if candidate.action == action:
+            return Form(client, response.request.path, candidate, parser.labels, candidate.buttons[0])
+    raise AssertionError(f"no form posting to {action}; actions: {[f.action for f in parser.forms]}")

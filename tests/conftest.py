@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextvars
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 import time_machine
@@ -23,7 +23,7 @@ from portal.extensions import db
 from tests import factories
 from tests.browser import form
 
-START = datetime(2021, 3, 10, 3, 0, tzinfo=timezone.utc)  # Rabu, 10 Maret 2021 10.00 WIB
+START = datetime(2021, 3, 10, 3, 0, tzinfo=UTC)  # Rabu, 10 Maret 2021 10.00 WIB
 
 
 def _reset_schema() -> None:

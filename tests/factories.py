@@ -1,7 +1,7 @@
 """Test factories: make what a test needs in one call, with believable defaults."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from itertools import count
 
@@ -24,7 +24,7 @@ def _hash(password: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def create_user(

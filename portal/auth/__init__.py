@@ -3,5 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portal.auth import views  # noqa: E402,F401
-from portal.auth import recovery  # noqa: E402,F401
+from portal.auth import (
+    recovery,  # noqa: E402,F401
+    views,  # noqa: E402,F401
+)

@@ -3,15 +3,16 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import clock
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, ResendForm, ResetForm
+from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db, limiter
 from portal.forms import show_domain_error
-from portal.services import DomainError
-from portal.services import accounts
-from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services import DomainError, accounts
+from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.sms import SmsNotSent
 
 _otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
@@ -32,7 +33,7 @@ def forgot():
             challenge = accounts.start_password_reset(form.login.data, clock.now())
         except SmsNotSent:
             db.session.rollback()
-            form.form_errors.append(_("The SMS could not be sent. Nothing was saved; please try again."))
+            form.form_errors.append(SMS_NOT_SENT)
         else:
             db.session.commit()
             session["reset"] = {"challenge_id": challenge.id, "user_id": challenge.user_id} if challenge else {}
@@ -73,19 +74,6 @@ def reset():
 @bp.post("/kendala-masuk/kirim-ulang")
 @_otp_limit
 def resend_reset():
-    """Kirim ulang kode for a password reset."""
-    challenge = _pending_reset()
-    if challenge is not None and ResendForm().validate_on_submit():
-        try:
-            resend_code(challenge, accounts.reset_sms, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-            return redirect(url_for("auth.reset"))
-        except SmsNotSent:
-            db.session.rollback()
-            flash(_("The SMS could not be sent. Nothing was saved; please try again."), "error")
-            return redirect(url_for("auth.reset"))
-        db.session.commit()
-    flash(_("If the account exists, a new code has been sent."), "info")
+    """Kirim ulang kode for a password reset; the answer does not tell whether the account exists."""
+    resend_and_report(_pending_reset(), accounts.reset_sms, sent=_l("If the account exists, a new code has been sent."))
     return redirect(url_for("auth.reset"))

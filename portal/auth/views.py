@@ -8,13 +8,13 @@ from flask_login import current_user, login_user, logout_user
 from portal import clock
 from portal.auth import bp
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
+from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db, limiter
 from portal.forms import show_domain_error
 from portal.models import User
 from portal.redirects import safe_next
-from portal.services import DomainError
-from portal.services import accounts
-from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services import DomainError, accounts
+from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.sms import SmsNotSent
 
 _login_limit = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
@@ -23,7 +23,7 @@ _otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=
 
 def _sms_failed(form) -> None:
     db.session.rollback()
-    form.form_errors.append(_("The SMS could not be sent. Nothing was saved; please try again."))
+    form.form_errors.append(SMS_NOT_SENT)
 
 
 def _pending_activation():
@@ -91,18 +91,7 @@ def resend_activation():
     user, challenge = _pending_activation()
     if user is None or challenge is None:
         return redirect(url_for("auth.login"))
-    if ResendForm().validate_on_submit():
-        try:
-            resend_code(challenge, accounts.activation_sms, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        except SmsNotSent:
-            db.session.rollback()
-            flash(_("The SMS could not be sent. Nothing was saved; please try again."), "error")
-        else:
-            db.session.commit()
-            flash(_("A new code has been sent."), "success")
+    resend_and_report(challenge, accounts.activation_sms)
     return redirect(url_for("auth.activate"))
 
 

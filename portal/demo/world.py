@@ -321,7 +321,7 @@ def offerings(base: date) -> Iterator[dict]:
     eligible = [[p for p in PROVIDERS if prog["category"] in p["categories"]]
                 for prog in PROGRAMMES]
     counts = _offerings_per_programme(rng, eligible)
-    for prog, providers, count in zip(PROGRAMMES, eligible, counts):
+    for prog, providers, count in zip(PROGRAMMES, eligible, counts, strict=True):
         labelled = [p for p in providers if p["prakerja_label"]]
         first = rng.choice(labelled)
         rest = rng.sample([p for p in providers if p is not first], count - 1)

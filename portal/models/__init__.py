@@ -1,8 +1,8 @@
 """Typed SQLAlchemy models, one module per area. Importing this registers them all."""
 from portal.models.accounts import ParticipantProfile, User
 from portal.models.catalogue import Category, Offering, Programme, Provider
-from portal.models.messaging import OtpChallenge, SmsMessage
 from portal.models.learning import Enrollment, SessionProgress, TrainingSession
+from portal.models.messaging import OtpChallenge, SmsMessage
 from portal.models.prakerja import BlacklistEntry, Card, LedgerEntry, Wave
 
 __all__ = [

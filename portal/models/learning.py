@@ -11,7 +11,6 @@ from portal.models.catalogue import Offering
 from portal.models.prakerja import Card
 from portal.models.types import UTCDateTime
 
-
 ENROLLMENT_STATUSES = ("not_started", "in_progress", "awaiting_confirmation", "completed")
 
 

@@ -14,7 +14,11 @@ from portal.models import Enrollment
 from portal.portfolio import bp
 from portal.services import DomainError
 from portal.services.learning import (
-    enrollment_for, mark_session_done, portfolio_of, sessions_with_progress, start_training,
+    enrollment_for,
+    mark_session_done,
+    portfolio_of,
+    sessions_with_progress,
+    start_training,
 )
 from portal.services.participants import EDUCATION_LEVELS
 

@@ -2,7 +2,6 @@ from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
 from wtforms.validators import Regexp
 
-from portal.auth.forms import ResendForm  # noqa: F401  (the same "Kirim ulang kode" button)
 from portal.forms import PortalForm, max_length, required
 
 

@@ -1,27 +1,32 @@
 """Daftar → Nomor Kartu Prakerja → Kirim OTP → Kode OTP → Verifikasi → Pembayaran Berhasil."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
+from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import clock
 from portal.access import participant_required
+from portal.auth.forms import ResendForm
+from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.models import Enrollment
 from portal.prakerja import bp
-from portal.prakerja.forms import CardForm, PaymentCodeForm, ResendForm
+from portal.prakerja.forms import CardForm, PaymentCodeForm
 from portal.services import DomainError
 from portal.services.cards import days_left
-from portal.services.otp import OtpRejected, find_challenge, resend_code, seconds_until_resend
+from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.purchases import (
-    CARD_PAYMENT, CardRefused, active_card_of, complete_purchase, offering_for_registration, payment_of,
-    payment_sms, start_payment,
+    CARD_PAYMENT,
+    CardRefused,
+    active_card_of,
+    complete_purchase,
+    offering_for_registration,
+    payment_of,
+    payment_sms,
+    start_payment,
 )
 from portal.services.sms import SmsNotSent
-
-SMS_FAILED = "The SMS could not be sent. Nothing was saved; please try again."
 
 
 @bp.route("/daftar/<int:offering_id>", methods=["GET", "POST"])
@@ -43,7 +48,7 @@ def register(offering_id: int):
             show_domain_error(form, error)
         except SmsNotSent:
             db.session.rollback()
-            form.form_errors.append(_(SMS_FAILED))
+            form.form_errors.append(SMS_NOT_SENT)
         else:
             db.session.commit()
             return redirect(url_for("prakerja.verify", challenge_id=challenge.id))
@@ -86,18 +91,7 @@ def verify(challenge_id: int):
 def resend(challenge_id: int):
     """Kirim ulang kode for a payment."""
     challenge, _card, offering = _payment_or_404(challenge_id)
-    if ResendForm().validate_on_submit():
-        try:
-            resend_code(challenge, payment_sms(offering), clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        except SmsNotSent:
-            db.session.rollback()
-            flash(_(SMS_FAILED), "error")
-        else:
-            db.session.commit()
-            flash(_("A new code has been sent."), "success")
+    resend_and_report(challenge, payment_sms(offering))
     return redirect(url_for("prakerja.verify", challenge_id=challenge_id))
 
 

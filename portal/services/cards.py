@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal.clock import end_of_day_wib, today_wib, to_wib
+from portal.clock import end_of_day_wib, to_wib, today_wib
 from portal.extensions import db
 from portal.models import BlacklistEntry, Card, LedgerEntry, Wave
 from portal.services import DomainError

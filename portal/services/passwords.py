@@ -28,7 +28,7 @@ def _common_passwords() -> frozenset[str]:
 def _is_repetitive_or_sequential(password: str) -> bool:
     if len(set(password)) <= 2:
         return True
-    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:])}
+    steps = {ord(b) - ord(a) for a, b in zip(password, password[1:], strict=False)}
     return steps in ({1}, {-1})
 
 

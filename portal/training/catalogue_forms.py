@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 from flask_babel import lazy_gettext as _l
-
 from wtforms import BooleanField, SearchField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 

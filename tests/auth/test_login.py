@@ -26,7 +26,9 @@ def test_login_by_email_in_any_case(client, auth):
     assert "Selamat datang" in auth.login("SITI@contoh.id", PASSWORD).get_data(as_text=True)
 
 
-@pytest.mark.parametrize("login, password", [(NIK, "salah sekali ya"), ("3171021207000001", PASSWORD), ("x@y.id", PASSWORD)])
+@pytest.mark.parametrize(
+    "login, password", [(NIK, "salah sekali ya"), ("3171021207000001", PASSWORD), ("x@y.id", PASSWORD)]
+)
 def test_unknown_account_and_wrong_password_get_the_same_message(client, auth, login, password):
     create_user()
     page = auth.login(login, password)
@@ -59,7 +61,9 @@ def test_next_is_followed_when_local(client):
     assert done.request.path == "/portofolio/"
 
 
-@pytest.mark.parametrize("target", ["https://phishing.example/", "//phishing.example/x", "/\\phishing.example", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "target", ["https://phishing.example/", "//phishing.example/x", "/\\phishing.example", "javascript:alert(1)"]
+)
 def test_off_site_next_is_ignored(client, target):
     create_user()
     url = f"/masuk?next={target}"

@@ -1,4 +1,6 @@
 """What every page shares: the simulation banner, the menu, the language switch, error pages."""
+from datetime import UTC
+
 import pytest
 from flask import abort
 
@@ -76,11 +78,11 @@ def test_labels_are_real_labels(client):
 
 
 def test_money_and_wib_formatting(app):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from portal.formatting import rupiah, wib
 
     assert rupiah(1_000_000) == "Rp1.000.000" and rupiah(500) == "Rp500" and rupiah(0) == "Rp0"
     with app.test_request_context():
-        deadline = datetime(2021, 4, 8, 16, 59, 59, tzinfo=timezone.utc)
+        deadline = datetime(2021, 4, 8, 16, 59, 59, tzinfo=UTC)
         assert wib(deadline) == "Kamis, 8 April 2021 23.59 WIB"

@@ -10,16 +10,16 @@ import threading
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from portal.demo.sessions import seed_training_sessions
 from portal.extensions import db
 from portal.models import Enrollment, SessionProgress, TrainingSession, User
-from portal.services import DomainError
-from portal.services import learning
-from tests.browser import Form, _PageParser
+from portal.services import DomainError, learning
+from tests.browser import form_posting_to
 from tests.conftest import START
 from tests.factories import create_card, create_offering, create_participant, create_programme, create_provider
+from tests.queries import statements_for
 
 OTHER_NIK = "3273011203900001"
 
@@ -28,13 +28,7 @@ OTHER_NIK = "3273011203900001"
 
 def press(client, page, action: str, **submit_kwargs):
     """Press the button of the form on `page` that posts to `action` (its text is translated)."""
-    parser = _PageParser()
-    parser.feed(page.get_data(as_text=True))
-    for candidate in parser.forms:
-        if candidate.action == action:
-            button = candidate.buttons[0]
-            return Form(client, page.request.path, candidate, parser.labels, button).submit(**submit_kwargs)
-    raise AssertionError(f"no form posting to {action}; actions: {[f.action for f in parser.forms]}")
+    return form_posting_to(client, page, action).submit(**submit_kwargs)
 
 
 def post_with_token(client, page, url: str, **kwargs):
@@ -308,31 +302,16 @@ def test_posts_without_csrf_token_are_refused(client, auth, bought):
 
 # --- statements per page -------------------------------------------------------------------------------
 
-def _statements_for(client, url: str) -> int:
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    db.session.remove()
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def test_portfolio_statements_do_not_grow_with_trainings(client, auth, bought):
     auth.login()
     user, card = bought["user"], bought["card"]
-    one = _statements_for(client, "/portofolio/")
+    one = statements_for(client, "/portofolio/")
     user, card = db.session.merge(user), db.session.merge(card)  # the count started from a cold session
     for n in range(9):
         offering = create_offering(create_programme(f"Kursus {n}"), price=10_000)
         add_sessions(offering.programme, 3)
         enroll(user, card, offering, purchased_at=START - timedelta(days=n + 1))
-    ten = _statements_for(client, "/portofolio/")
+    ten = statements_for(client, "/portofolio/")
     assert len(re.findall(r'id="training-\d+"', client.get("/portofolio/").get_data(as_text=True))) == 10
     assert one <= 8 and ten <= 8, (one, ten)
     assert one == ten

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, OtpChallenge
+from portal.models import BlacklistEntry, OtpChallenge
 from portal.services.cards import luhn_check_digit
 from tests.factories import PHONE, create_card, create_offering, create_participant, create_provider, create_user
 from tests.prakerja.conftest import enter_card
@@ -68,7 +68,7 @@ def test_wrong_check_digit(client, buyer, sms):
 
 def test_unknown_card_and_someone_elses_card_get_the_same_message(client, buyer, sms):
     body = "512345678901234"
-    unknown = _refused(client, buyer, sms, body + luhn_check_digit(body), "Tidak ada Kartu Prakerja dengan nomor ini")
+    _refused(client, buyer, sms, body + luhn_check_digit(body), "Tidak ada Kartu Prakerja dengan nomor ini")
     other = create_card(create_user(nik="3171021207000001", email="lain@contoh.id"), phone="+6281299990000")
     theirs = _refused(client, buyer, sms, other.number, "Tidak ada Kartu Prakerja dengan nomor ini")
     # the page shows the account's own card, never the one typed

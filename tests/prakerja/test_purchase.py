@@ -8,7 +8,7 @@ from portal.models import Card, Enrollment, LedgerEntry, Offering, OtpChallenge
 from portal.services.ledger import check_ledger
 from tests.browser import form
 from tests.conftest import Auth
-from tests.factories import PHONE, create_card, create_participant
+from tests.factories import PHONE, create_participant
 from tests.prakerja.conftest import enter_card, enter_code, other_code
 
 

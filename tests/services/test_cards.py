@@ -1,5 +1,5 @@
 """Card numbers, the 30-day deadline in WIB, wave quota, the blacklist, the grant in the ledger."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -9,12 +9,17 @@ from portal.extensions import db
 from portal.models import BlacklistEntry, LedgerEntry, Wave
 from portal.services import DomainError
 from portal.services.cards import (
-    days_left, deadline_passed, is_valid_card_number, issue_card, luhn_check_digit, new_card_number,
+    days_left,
+    deadline_passed,
+    is_valid_card_number,
+    issue_card,
+    luhn_check_digit,
+    new_card_number,
     purchase_deadline,
 )
 from tests.factories import NIK, PHONE, create_wave
 
-NOW = datetime(2021, 3, 10, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2021, 3, 10, 3, 0, tzinfo=UTC)
 
 
 def test_luhn_matches_known_numbers():
@@ -36,7 +41,7 @@ def test_wave_13_deadline_is_thursday_8_april_2021_2359_wib():
 
 
 def test_acceptance_late_in_the_wib_evening_counts_on_the_wib_date():
-    accepted_utc = datetime(2021, 3, 9, 17, 30, tzinfo=timezone.utc)  # 10 March 00:30 WIB
+    accepted_utc = datetime(2021, 3, 9, 17, 30, tzinfo=UTC)  # 10 March 00:30 WIB
     assert purchase_deadline(accepted_utc) == datetime(2021, 4, 9, 23, 59, 59, tzinfo=WIB)
 
 

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from portal import clock as portal_clock
 from portal.extensions import db
 from portal.models import OtpChallenge
-from portal.services.otp import OtpRejected, resend_code, start_challenge, verify_code
 from portal.services import DomainError
+from portal.services.otp import OtpRejected, resend_code, start_challenge, verify_code
 from tests.factories import PHONE, create_user
 
 

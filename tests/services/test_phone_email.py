@@ -5,7 +5,9 @@ from portal.services.accounts import normalise_email, normalise_phone
 from portal.services.sms import mask_phone
 
 
-@pytest.mark.parametrize("raw", ["081234567890", "6281234567890", "+62 812 3456 7890", "+62-812-3456-7890", " 0812 3456 7890 "])
+@pytest.mark.parametrize(
+    "raw", ["081234567890", "6281234567890", "+62 812 3456 7890", "+62-812-3456-7890", " 0812 3456 7890 "]
+)
 def test_one_mobile_number_in_every_usual_form(raw):
     assert normalise_phone(raw) == "+6281234567890"
 

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import event
 
 from portal.extensions import db
 from portal.models import Offering
 from portal.services.catalogue import featured_programmes
 from tests.browser import form
 from tests.factories import create_category, create_offering, create_programme, create_provider
+from tests.queries import statements_for
 
 CATALOGUE = "/pelatihan/"
 
@@ -295,24 +295,8 @@ def test_featured_programmes_for_the_home_page(app, world):
 
 # --- statements per page -------------------------------------------------------------------------
 
-def _statements_for(client, url: str) -> int:
-    """How many SQL statements one request for `url` runs, from a cold session."""
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    db.session.remove()
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
-    return len(statements)
-
-
 def _add_offerings(programme, providers, count: int) -> None:
-    created = datetime(2021, 3, 1, tzinfo=timezone.utc)
+    created = datetime(2021, 3, 1, tzinfo=UTC)
     db.session.add_all(
         Offering(programme=programme, provider=providers[n % len(providers)], price=100_000 + n * 1_000,
                  seats=30, seats_taken=n % 30, mode=("daring", "luring", "campuran")[n % 3], city="Semarang",
@@ -325,12 +309,12 @@ def _add_offerings(programme, providers, count: int) -> None:
 
 def test_statement_count_stays_small_as_the_catalogue_grows(client, world):
     search = "/pelatihan/?q=a&urut=termurah&prakerja=y"
-    few = (_statements_for(client, search), _statements_for(client, "/pelatihan/program/web"))
+    few = (statements_for(client, search), statements_for(client, "/pelatihan/program/web"))
     providers = [create_provider(labelled=n % 2 == 0, province_code="33") for n in range(10)]
     for n in range(30):
         _add_offerings(create_programme(f"Kursus Tambahan {n}", slug=f"tambahan-{n}"), providers, 9)
     _add_offerings(world["web"], providers, 30)  # 300 offerings more in all
-    many = (_statements_for(client, search), _statements_for(client, "/pelatihan/program/web"))
+    many = (statements_for(client, search), statements_for(client, "/pelatihan/program/web"))
     assert len(offering_blocks(client.get("/pelatihan/program/web"))) == 32
     assert all(count <= 8 for count in few + many), (few, many)
     assert few == many
