@@ -1,18 +1,32 @@
 """The one clock. Every "now" in the portal comes from here, in UTC; WIB is for people.
 
-Tests move time with time-machine; the demo clock (a later issue) adds an offset here.
+Tests move time with time-machine. In demo mode the presenter can move the portal's time with
+an offset (kept in the database, loaded at start; see portal/services/democlock.py); it is
+always zero otherwise.
 """
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
+_offset = timedelta(0)
 
 
 def now() -> datetime:
-    """The current instant, timezone-aware, in UTC."""
-    return datetime.now(UTC)
+    """The current instant, timezone-aware, in UTC (plus the demo offset, if any)."""
+    return datetime.now(timezone.utc) + _offset
+
+
+def offset() -> timedelta:
+    """How far the demo clock is moved from real time."""
+    return _offset
+
+
+def set_offset(value: timedelta) -> None:
+    """Move the portal's time (demo mode only; the caller checks and persists it)."""
+    global _offset
+    _offset = value
 
 
 def to_wib(moment: datetime) -> datetime:
@@ -28,9 +42,4 @@ def today_wib(moment: datetime | None = None) -> date:
 def end_of_day_wib(day: date) -> datetime:
     """23:59:59 WIB on `day`, as a UTC instant: the programme's deadlines end there."""
     last_second = datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
-    return last_second.astimezone(UTC)
-
-
-def days_after(moment: datetime, days: int) -> date:
-    """The WIB calendar date `days` days after the WIB date of `moment`."""
-    return today_wib(moment) + timedelta(days=days)
+    return last_second.astimezone(timezone.utc)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -17,12 +17,17 @@ class Wave(db.Model):
     """A gelombang: people accepted together, each given a card, never more than the quota."""
 
     __tablename__ = "waves"
-    __table_args__ = (CheckConstraint("cards_issued >= 0 AND cards_issued <= quota", name="within_quota"),)
+    __table_args__ = (
+        CheckConstraint("cards_issued >= 0 AND cards_issued <= quota", name="within_quota"),
+        CheckConstraint("recycled_out >= 0 AND recycled_out <= revoked_count", name="recycled_at_most_once"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     quota: Mapped[int] = mapped_column(Integer)
     cards_issued: Mapped[int] = mapped_column(Integer, default=0)  # raised by a guarded UPDATE
+    revoked_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # freed by the sweep
+    recycled_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # given to later waves
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -48,6 +53,8 @@ class Card(db.Model):
     balance: Mapped[int] = mapped_column(BigInteger)
     status: Mapped[str] = mapped_column(String(10), default="active")
     first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoke_reason: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     wave: Mapped[Wave] = relationship()
@@ -84,3 +91,28 @@ class LedgerEntry(db.Model):
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
     amount: Mapped[int] = mapped_column(BigInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class WaveRecycling(db.Model):
+    """Places revoked in a source wave, given to a later wave (wave 17 came from waves 12–16)."""
+
+    __tablename__ = "wave_recyclings"
+    __table_args__ = (CheckConstraint("places > 0", name="places_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    target_wave_id: Mapped[int] = mapped_column(ForeignKey("waves.id"), index=True)
+    places: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReminderSent(db.Model):
+    """An SMS reminder `days_before` the deadline, sent once per card."""
+
+    __tablename__ = "reminders_sent"
+    __table_args__ = (UniqueConstraint("card_id", "days_before", name="uq_reminders_sent_once"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    days_before: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -1,0 +1,45 @@
+"""Background work: each run of a job, the lease that lets one scheduler act, the demo clock."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from portal.extensions import db
+from portal.models.types import UTCDateTime
+
+
+class JobRun(db.Model):
+    """One run of a scheduled job: when, what it did (counts as JSON), or why it failed."""
+
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(40), index=True)
+    trigger: Mapped[str] = mapped_column(String(20))  # scheduled, manual (Jalankan sekarang), cli
+    status: Mapped[str] = mapped_column(String(10))  # running, ok, error, skipped (another holds the lock)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    counts: Mapped[str] = mapped_column(Text, default="{}")
+    error: Mapped[str | None] = mapped_column(Text)
+    holder: Mapped[str] = mapped_column(String(120))  # host:pid of the process that ran it
+
+
+class JobLease(db.Model):
+    """On SQLite, the lock of a job: a row a process may take while it is free or expired."""
+
+    __tablename__ = "job_leases"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(120))
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DemoClock(db.Model):
+    """Demo mode only: how far the presenter moved the portal's time (one row)."""
+
+    __tablename__ = "demo_clock"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
