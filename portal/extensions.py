@@ -36,7 +36,18 @@ limiter = Limiter(key_func=get_remote_address)
 def _sqlite_pragmas(dbapi_connection, connection_record):
     # SQLite leaves foreign keys unchecked unless asked; PostgreSQL always checks them.
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        # Let SQLAlchemy, not the sqlite3 module, start transactions (see _sqlite_begin).
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")  # writers wait for each other instead of failing
         cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    # The sqlite3 module starts a transaction only at the first write, so a SAVEPOINT could become
+    # the outermost transaction and its RELEASE would commit. Begin explicitly, as SQLAlchemy's
+    # pysqlite documentation advises, so savepoints nest and rollbacks undo everything.
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

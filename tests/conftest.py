@@ -42,11 +42,14 @@ class IsolatedClient(FlaskClient):
     """Each request runs in its own app context, as in production.
 
     Without this, requests would share the test's app context: one `g` (and so one CSRF token
-    cache) and one database session for the whole test. The test's session is expired after each
-    request so it reads what the request committed.
+    cache) and one database session for the whole test. The test's own transaction is ended
+    before each request (an open SQLite read transaction would block the request's writes) and
+    its objects expired after, so the test reads what the request committed.
     """
 
     def open(self, *args, **kwargs):
+        if has_app_context():
+            db.session.commit()
         response = contextvars.Context().run(super().open, *args, **kwargs)
         if has_app_context():
             db.session.expire_all()

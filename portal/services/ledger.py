@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, LedgerEntry
+from portal.models import Card, Enrollment, LedgerEntry, Wave, WaveRecycling
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,9 @@ def _sum(kind: str):
 
 
 def check_ledger(limit: int = 50) -> LedgerReport:
-    """Verify grants = card balances + purchases + returns, per card and in total, and that every
-    paid enrollment has exactly its purchase entry. Set-based: a few grouped queries, any size."""
+    """Verify grants = card balances + purchases + returns, per card and in total; that every paid
+    enrollment has exactly its purchase entry; and that each wave's quota counters match its cards.
+    Set-based: a few grouped queries, any size."""
     per_card = (
         select(LedgerEntry.card_id, _sum("grant").label("granted"), _sum("purchase").label("purchased"),
                _sum("return").label("returned"))
@@ -59,5 +60,27 @@ def check_ledger(limit: int = 50) -> LedgerReport:
         .order_by(Enrollment.id).limit(limit)
     )
     problems += [f"enrollment id {r.id}: price {r.price_paid}, ledger purchase {r.amount}" for r in unpaid]
+    problems += _quota_problems()
     return LedgerReport(cards=totals[0], granted=int(totals[1]), on_cards=int(totals[2]), purchased=int(totals[3]),
                         returned=int(totals[4]), problems=problems)
+
+
+def _quota_problems() -> list[str]:
+    """Each wave's counters agree with its cards: revoked places counted once, recycled at most once."""
+    revoked = (
+        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == "revoked").scalar_subquery()
+    )
+    issued = select(func.count(Card.id)).where(Card.wave_id == Wave.id).scalar_subquery()
+    given = (
+        select(func.coalesce(func.sum(WaveRecycling.places), 0))
+        .where(WaveRecycling.source_wave_id == Wave.id).scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(Wave.number, Wave.cards_issued, issued, Wave.revoked_count, revoked, Wave.recycled_out, given)
+        .where((Wave.cards_issued != issued) | (Wave.revoked_count != revoked) | (Wave.recycled_out != given))
+        .order_by(Wave.number)
+    ).all()
+    return [
+        f"wave {n}: cards issued {ci} (counted {i}), revoked {rc} (counted {r}), recycled {ro} (recorded {g})"
+        for n, ci, i, rc, r, ro, g in rows
+    ]

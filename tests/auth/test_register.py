@@ -181,3 +181,18 @@ def test_resend_does_not_reset_failures(client, sms, clock):
     code = sms.last_code("+6281234567890")
     wrong = "000000" if code != "000000" else "111111"
     assert "Sisa kesempatan: 3" in activate(client, wrong).get_data(as_text=True)
+
+
+def test_sms_gateway_down_at_registration_keeps_nothing(make_app):
+    import socket
+
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    app = make_app(SMS_BACKEND="http", SMS_HTTP_URL=f"http://127.0.0.1:{closed_port}/sms", SMS_HTTP_TOKEN="t",
+                   SMS_HTTP_RETRIES=0)
+    client = app.test_client()
+    with app.app_context():
+        html = register(client).get_data(as_text=True)
+        assert "SMS tidak dapat dikirim" in html and 'value="Sri Wahyuni"' in html
+        assert users() == 0  # the account made in a savepoint is rolled back too
