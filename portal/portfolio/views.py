@@ -13,6 +13,7 @@ from portal.forms import PortalForm
 from portal.models import Enrollment
 from portal.portfolio import bp
 from portal.services import DomainError
+from portal.services.cards import cards_of
 from portal.services.learning import (
     enrollment_for,
     mark_session_done,
@@ -49,8 +50,10 @@ def _checked_post() -> None:
 def index():
     """Portofolio: the participant's trainings, their progress, and the card's remaining balance."""
     portfolio = portfolio_of(current_user) if current_user.is_participant else None
+    cards = cards_of(current_user, clock.now()) if current_user.is_participant else []
     return render_template(
-        "portfolio/index.html", education_levels=EDUCATION_LEVELS, portfolio=portfolio, status_labels=STATUS_LABELS
+        "portfolio/index.html", education_levels=EDUCATION_LEVELS, portfolio=portfolio, cards=cards,
+        status_labels=STATUS_LABELS,
     )
 
 

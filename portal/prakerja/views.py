@@ -14,12 +14,12 @@ from portal.models import Enrollment
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
 from portal.services import DomainError
-from portal.services.cards import days_left
+from portal.services.cards import card_status
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.purchases import (
     CARD_PAYMENT,
     CardRefused,
-    active_card_of,
+    latest_card_of,
     complete_purchase,
     offering_for_registration,
     payment_of,
@@ -35,7 +35,7 @@ def register(offering_id: int):
     """Daftar at an offering: the card number, checked before any SMS is sent."""
     offering = offering_for_registration(offering_id) or abort(404)
     form = CardForm()
-    card = active_card_of(current_user)
+    card = latest_card_of(current_user)
     if form.validate_on_submit():
         try:
             challenge = start_payment(current_user, offering, form.card_number.data, clock.now())
@@ -52,8 +52,8 @@ def register(offering_id: int):
         else:
             db.session.commit()
             return redirect(url_for("prakerja.verify", challenge_id=challenge.id))
-    return render_template("prakerja/register.html", form=form, offering=offering, card=card,
-                           days_left=days_left(card, clock.now()) if card else None)
+    status = card_status(card, clock.now()) if card else None
+    return render_template("prakerja/register.html", form=form, offering=offering, status=status)
 
 
 def _payment_or_404(challenge_id: int):
@@ -82,8 +82,7 @@ def verify(challenge_id: int):
             return redirect(url_for("prakerja.paid", enrollment_id=enrollment.id))
     now = clock.now()
     return render_template("prakerja/verify.html", form=form, resend_form=ResendForm(), challenge=challenge,
-                           card=card, offering=offering, days_left=days_left(card, now),
-                           wait=seconds_until_resend(challenge, now))
+                           status=card_status(card, now), offering=offering, wait=seconds_until_resend(challenge, now))
 
 
 @bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -111,3 +112,34 @@ def open_deadline_after(now: datetime) -> datetime:
 def deadline_passed(card: Card, now: datetime) -> bool:
     """True from 00:00:00 WIB on the day after the 30th day."""
     return card.deadline_at <= open_deadline_after(now)
+
+
+@dataclass(frozen=True)
+class CardStatus:
+    """A card as its holder sees it: what is left, and the deadline or the revocation."""
+
+    number_tail: str  # the last four digits: enough to recognise it, not to use it
+    balance: int
+    status: str
+    deadline_at: datetime
+    first_purchase_at: datetime | None
+    revoked_at: datetime | None
+    days_left: int | None  # only while the 30-day clock runs
+
+    @property
+    def waiting_for_first_purchase(self) -> bool:
+        return self.status == "active" and self.first_purchase_at is None
+
+
+def card_status(card: Card, now: datetime) -> CardStatus:
+    running = card.status == "active" and card.first_purchase_at is None
+    return CardStatus(card.number[-4:], card.balance, card.status, card.deadline_at, card.first_purchase_at,
+                      card.revoked_at, days_left(card, now) if running else None)
+
+
+def cards_of(user, now: datetime) -> list[CardStatus]:
+    """Every card issued to the holder's NIK, newest first (a revoked one stays visible)."""
+    cards = db.session.scalars(
+        select(Card).where(Card.holder_nik == user.nik).order_by(Card.created_at.desc(), Card.id.desc())
+    )
+    return [card_status(card, now) for card in cards]

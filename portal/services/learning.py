@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, Offering, SessionProgress, TrainingSession, User
+from portal.models import Enrollment, Offering, SessionProgress, TrainingSession, User
 from portal.services import DomainError
 
 
@@ -37,20 +37,10 @@ class TrainingSummary:
 
 
 @dataclass(frozen=True)
-class CardBalance:
-    """What is left on one of the participant's cards."""
-
-    number_tail: str  # last four digits: enough to recognise the card, not to use it
-    balance: int
-    status: str
-
-
-@dataclass(frozen=True)
 class Portfolio:
-    """What the Portofolio page shows: the trainings bought and what is left on the card(s)."""
+    """What the Portofolio page lists: the trainings bought (the cards come from services.cards)."""
 
     trainings: list[TrainingSummary]
-    cards: list[CardBalance]
 
 
 @dataclass(frozen=True)
@@ -75,11 +65,11 @@ def _with_catalogue(statement):
 
 
 def portfolio_of(user: User) -> Portfolio:
-    """`user`'s trainings, newest purchase first, with progress counts, and their cards' balances.
+    """`user`'s trainings, newest purchase first, with progress counts.
 
-    Two statements whatever the number of trainings: the enrollments joined to their offering,
+    One statement whatever the number of trainings: the enrollments joined to their offering,
     programme and provider plus two grouped counts (sessions done per enrollment, sessions per
-    programme), and the cards held under the user's NIK.
+    programme).
     """
     mine = select(Enrollment.id).where(Enrollment.user_id == user.id)
     done = (
@@ -118,11 +108,7 @@ def portfolio_of(user: User) -> Portfolio:
         )
         for e, n_done, n_total in rows
     ]
-    cards = db.session.execute(
-        select(Card.number, Card.balance, Card.status).where(Card.holder_nik == user.nik)
-        .order_by(Card.created_at.desc(), Card.id.desc())
-    ).all()
-    return Portfolio(trainings, [CardBalance(number[-4:], balance, status) for number, balance, status in cards])
+    return Portfolio(trainings)
 
 
 def enrollment_for(user: User, enrollment_id: int) -> Enrollment | None:

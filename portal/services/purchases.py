@@ -41,11 +41,9 @@ def offering_for_registration(offering_id: int) -> Offering | None:
     )
 
 
-def active_card_of(user: User) -> Card | None:
-    """The account holder's active card, if any (cards are tied to the NIK)."""
-    return db.session.scalar(
-        select(Card).where(Card.holder_nik == user.nik, Card.status == "active").order_by(Card.id.desc()).limit(1)
-    )
+def latest_card_of(user: User) -> Card | None:
+    """The account holder's newest card, revoked or not (cards are tied to the NIK)."""
+    return db.session.scalar(select(Card).where(Card.holder_nik == user.nik).order_by(Card.id.desc()).limit(1))
 
 
 def _is_enrolled(user: User, offering: Offering) -> bool:

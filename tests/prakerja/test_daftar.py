@@ -98,7 +98,7 @@ def test_balance_too_low_shows_the_balance(client, buyer, sms):
     buyer.card.balance = 400_000
     db.session.commit()
     html = _refused(client, buyer, sms, buyer.card.number, "Saldo kartu Rp400.000 tidak cukup untuk harga Rp500.000")
-    assert 'id="card-balance">Rp400.000' in html
+    assert 'card-balance">Rp400.000' in html
 
 
 def test_no_seat_left(client, buyer, sms):
