@@ -16,6 +16,7 @@ from portal.models import Card, Offering, ParticipantProfile, Provider, User, Wa
 from portal.services.cards import days_left, issue_card
 from portal.services.passwords import hash_password
 from portal.services.purchases import buy_training
+from portal.services.revocation import revoke_batch
 
 DEMO_PASSWORD = "coba simulasi saja"
 # wave number -> (days before now it opened, quota)
@@ -42,6 +43,8 @@ PEOPLE = (
                "agus@demo.prakerja.id", "+6281200000002", card_wave=16),
     DemoPerson("bought", _l("Participant who already bought a training"), "3471025511980001", "Dewi Lestari",
                "dewi@demo.prakerja.id", "+6281200000003", card_wave=16, buys=True),
+    DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
+               "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
                "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff"),
     DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
@@ -98,7 +101,8 @@ def seed_people(now: datetime) -> int:
         if person.buys:
             db.session.refresh(user)
             buy_training(user, card, _first_labelled_offering(), opened + timedelta(days=3))
-    db.session.flush()
+    # Wave 12's card is long past its deadline: the sweep itself revokes it, as it would live.
+    revoke_batch(now, batch_size=1000)
     return created
 
 

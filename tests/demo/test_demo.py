@@ -66,6 +66,8 @@ def test_demo_people_are_at_their_moments(runner, clock):
     assert days_left(cards["Agus Setiawan"], now) == 1
     assert cards["Dewi Lestari"].first_purchase_at is not None
     assert db.session.scalar(select(func.count(Enrollment.id))) == 1
+    joko = db.session.scalar(select(Card).where(Card.holder_name == "Joko Susilo"))
+    assert joko.status == "revoked" and joko.revoked_at is not None and joko.balance == 0
     roles = set(db.session.scalars(select(User.role)))
     assert roles == {"job_seeker", "provider_staff", "admin"}
     assert db.session.scalar(select(func.count(TrainingSession.id))) >= 4 * 40
