@@ -56,12 +56,15 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
         ["kind", "card_id", "amount", "created_at"],
         select(literal("return"), Card.id, Card.balance, at).where(*chosen, Card.balance > 0),
     ))
-    blacklisted = db.session.execute(insert(BlacklistEntry).from_select(
-        ["nik", "name", "reason", "card_id", "created_at"],
-        select(Card.holder_nik, func.min(Card.holder_name), literal(REASON), func.min(Card.id), at)
-        .where(*chosen, ~exists().where(BlacklistEntry.nik == Card.holder_nik))
-        .group_by(Card.holder_nik),
-    )).rowcount
+    blacklisted = db.session.execute(
+        insert(BlacklistEntry).from_select(
+            ["nik", "name", "reason", "card_id", "created_at"],
+            select(Card.holder_nik, func.min(Card.holder_name), literal(REASON), func.min(Card.id), at)
+            .where(*chosen, ~exists().where(BlacklistEntry.nik == Card.holder_nik))
+            .group_by(Card.holder_nik),
+        ),
+        execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT … SELECT otherwise
+    ).rowcount
     revoked = db.session.execute(
         update(Card).where(*chosen)
         .values(status="revoked", revoked_at=now, revoke_reason=REASON, balance=0)

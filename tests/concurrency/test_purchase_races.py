@@ -113,3 +113,35 @@ def test_one_card_racing_for_two_trainings_its_balance_covers_once(app, sms):
     assert sum(isinstance(o, int) for o in outcomes) == 1
     assert db.session.scalar(select(Card.balance)) in (300_000, 400_000)
     assert check_ledger().balanced
+
+
+def test_a_purchase_racing_the_sweep_at_the_deadline_has_one_winner(app, sms):
+    from datetime import datetime, timedelta
+
+    from portal.clock import WIB
+    from portal.jobs.sweep import revoke_expired_cards
+
+    accepted = datetime(2021, 3, 9, 10, 0, tzinfo=WIB)
+    last_second, midnight = datetime(2021, 4, 8, 23, 59, 59, tzinfo=WIB), datetime(2021, 4, 9, tzinfo=WIB)
+    offering = create_offering(price=500_000)
+    user = create_participant()
+    card = create_card(user, accepted_at=accepted)
+    challenge = start_payment(user, offering, card.number, last_second - timedelta(seconds=30))
+    db.session.commit()
+    user_id, challenge_id, code = user.id, challenge.id, sms.last_code(PHONE)
+
+    def buy():
+        return complete_purchase(db.session.get(User, user_id), db.session.get(OtpChallenge, challenge_id), code,
+                                 last_second).id
+
+    def sweep():
+        return revoke_expired_cards(midnight)["revoked"]
+
+    bought, revoked = run_together(app, [buy, sweep])
+    card = db.session.get(Card, card.id)
+    if isinstance(bought, int):  # the purchase won: the 30-day clock stopped in time
+        assert revoked == 0 and card.status == "active" and card.balance == 500_000
+    else:  # the sweep won: nothing was bought, the balance went back to the fund
+        assert revoked == 1 and card.status == "revoked" and card.balance == 0
+        assert db.session.scalar(select(func.count(Enrollment.id))) == 0
+    assert check_ledger().balanced
