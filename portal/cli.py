@@ -91,5 +91,8 @@ def ledger_check() -> None:
 
 
 def register(app) -> None:
+    from portal.scheduler import register_commands
+
     for group in (demo_cli, prakerja_cli, ledger_cli):
         app.cli.add_command(group)
+    register_commands(app)

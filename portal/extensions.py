@@ -41,6 +41,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA busy_timeout = 5000")  # writers wait for each other instead of failing
+        # Readers and the one writer stop blocking each other (the demo server is threaded and
+        # runs the scheduler beside it). Kept in the file; a no-op for in-memory databases.
+        cursor.execute("PRAGMA journal_mode = WAL")
         cursor.close()
 
 

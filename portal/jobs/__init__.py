@@ -1,0 +1,158 @@
+"""Background jobs: what can run (`JOBS`) and `run_job`, which locks, runs and records one run.
+
+The scheduler (portal/scheduler.py), the admin's "Jalankan sekarang" button and the `flask jobs run`
+command all go through `run_job`, so every run takes the same lock and leaves a `JobRun` row.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.exc import StatementError
+
+from portal import clock
+from portal.extensions import db
+from portal.jobs.locks import job_lock, process_name
+from portal.models import JobRun
+
+log = logging.getLogger(__name__)
+
+Counts = dict[str, int]
+TRIGGERS = ("scheduled", "manual", "cli")  # manual: the admin's "Jalankan sekarang" button
+MAX_ERROR_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class Job:
+    """A job: its name (in URLs, the CLI and `job_runs`), its label for people, and what it does."""
+
+    name: str
+    label: LazyString | str
+    function: Callable[[datetime], Counts]
+
+
+# The job functions are imported when they run: their modules pull in the services, and this
+# registry must import (for the admin page, the CLI, the scheduler) without them.
+def _sweep(now: datetime) -> Counts:
+    from portal.jobs.sweep import revoke_expired_cards
+
+    return revoke_expired_cards(now)
+
+
+def _reminders(now: datetime) -> Counts:
+    from portal.jobs.reminders import send_deadline_reminders
+
+    return send_deadline_reminders(now)
+
+
+def _housekeeping(now: datetime) -> Counts:
+    from portal.jobs.housekeeping import clean_up
+
+    return clean_up(now)
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("sweep", _l("Revoke expired cards"), _sweep),
+        Job("reminders", _l("Deadline reminders"), _reminders),
+        Job("housekeeping", _l("Housekeeping"), _housekeeping),
+    )
+}
+
+
+def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
+    """Run job `name` once under its lock, record the run, and return the `JobRun`.
+
+    Needs an app context; commits `db.session`. If another process (or thread) holds the job's
+    lock, the run is recorded as "skipped" and the job does not run. The "running" row is committed
+    before the job starts, so a crash leaves it visible with its `started_at`. If the job fails,
+    its unfinished transaction is rolled back and the run recorded as "error" with the exception's
+    type and message; the exception is re-raised only for `trigger == "cli"` (the command must exit
+    non-zero) — the scheduler and the admin's button carry on. `now` defaults to `clock.now()`.
+    """
+    if trigger not in TRIGGERS:
+        raise ValueError(f"unknown trigger {trigger!r}; use one of {TRIGGERS}")
+    job = JOBS[name]
+    # End the session's transaction first: on SQLite an open read here would block the lease's
+    # commit on its own connection (in this very thread) until "database is locked".
+    db.session.commit()
+    with job_lock(name) as acquired:
+        if not acquired:
+            log.info("Job %s (%s) skipped: another process holds its lock", name, trigger)
+            return _record(JobRun(job=name, trigger=trigger, status="skipped"), finished=True)
+        run = _record(JobRun(job=name, trigger=trigger, status="running"), finished=False)
+        try:
+            counts = job.function(now or clock.now())
+        except BaseException as error:  # also KeyboardInterrupt: the row must not stay "running"
+            db.session.rollback()  # the job's unfinished batch
+            description = describe_error(error)
+            _finish(run, "error", error=description)
+            log.error("Job %s (%s) failed%s: %s", name, trigger, _where(error), description)
+            if trigger == "cli" or not isinstance(error, Exception):
+                raise
+            return run
+        _finish(run, "ok", counts=counts)
+        log.info("Job %s (%s) ok: %s", name, trigger, format_counts(counts))
+        return run
+
+
+def _record(run: JobRun, finished: bool) -> JobRun:
+    run.started_at = clock.now()
+    run.finished_at = run.started_at if finished else None
+    run.counts = "{}"
+    run.holder = process_name()
+    db.session.add(run)
+    db.session.commit()  # its own short transaction: visible to the admin while the job runs
+    return run
+
+
+def _finish(run: JobRun, status: str, counts: Counts | None = None, error: str | None = None) -> None:
+    run.status = status
+    run.finished_at = clock.now()
+    run.counts = json.dumps(counts or {}, sort_keys=True)
+    run.error = error
+    db.session.commit()  # also the job's last batch, should it have left one uncommitted
+
+
+def describe_error(error: BaseException) -> str:
+    """`Type: message`, for the admin and the log: no traceback, no locals, and for a database
+    error only the driver's first line, never the SQL or its parameters (they may hold a NIK)."""
+    message = str(error)
+    if isinstance(error, StatementError) and error.orig is not None:
+        lines = str(error.orig).strip().splitlines()
+        message = lines[0] if lines else type(error.orig).__name__
+    return f"{type(error).__name__}: {message}"[:MAX_ERROR_LENGTH]
+
+
+def _where(error: BaseException) -> str:
+    """Where the error was raised (file, line, function): enough to find it, nothing from the data."""
+    frames = traceback.extract_tb(error.__traceback__)
+    if not frames:
+        return ""
+    last = frames[-1]
+    return f" at {Path(last.filename).name}:{last.lineno} in {last.name}"
+
+
+def run_counts(run: JobRun) -> Counts:
+    """The counts a run recorded, as a dict (empty for skipped, failed or unfinished runs)."""
+    return json.loads(run.counts or "{}")
+
+
+def format_counts(counts: Counts) -> str:
+    """`revoked=3, returned=3000000` (sorted), or `nothing to do` when there are no counts."""
+    return ", ".join(f"{key}={value}" for key, value in sorted(counts.items())) or "nothing to do"
+
+
+def recent_runs(limit: int = 20) -> list[JobRun]:
+    """The latest runs of every job, newest first (for the admin page and `flask jobs list`)."""
+    query = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)
+    return list(db.session.scalars(query))
