@@ -57,7 +57,7 @@ def _run_scheduled(app: Flask, name: str) -> None:
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     """A BlockingScheduler (the `scheduler` command) or BackgroundScheduler (embedded), not started.
 
-    Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB, housekeeping
+    Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB (retried hourly until 20:00), housekeeping
     every SCHEDULER_HOUSEKEEPING_MINUTES (60). Times are wall-clock: the demo offset moves the
     programme's time (what the jobs see as `now`), not the timetable.
     """
@@ -82,7 +82,9 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
         next_run_time=real_now().astimezone(WIB))
     # Deadlines end at 23:59:59 WIB: revoke right after midnight, not up to 5 minutes later.
     add("sweep-midnight", "sweep", CronTrigger(hour=0, minute=0, timezone=WIB))
-    add("reminders", "reminders", CronTrigger(hour=9, minute=0, timezone=WIB))
+    # 09:00 WIB sends the day's reminders; the hourly runs until 20:00 only retry what the SMS
+    # gateway refused (a reminder is sent once, so they send nothing else), never at night.
+    add("reminders", "reminders", CronTrigger(hour="9-20", minute=0, timezone=WIB))
     add("housekeeping", "housekeeping",
         IntervalTrigger(minutes=app.config["SCHEDULER_HOUSEKEEPING_MINUTES"], timezone=WIB))
     return scheduler
