@@ -17,6 +17,8 @@ def create_app(config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
+    register_demo_clock(app)
+    register_scheduler(app)
     return app
 
 
@@ -35,6 +37,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.demo import bp as demo_bp
     from portal.main import bp as main_bp
@@ -47,6 +50,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(prakerja_bp)
+    app.register_blueprint(admin_bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo_bp)
 
@@ -69,3 +73,17 @@ def register_commands(app: Flask) -> None:
     from portal.cli import register
 
     register(app)
+
+
+def register_scheduler(app: Flask) -> None:
+    from portal.scheduler import register_scheduler as start_if_flask_run
+
+    start_if_flask_run(app)
+
+
+def register_demo_clock(app: Flask) -> None:
+    # The presenter's moved time survives a restart; tests move time themselves.
+    if app.config["DEMO_MODE"] and not app.config.get("TESTING"):
+        from portal.services.democlock import register_demo_clock as load_offset
+
+        load_offset(app)

@@ -6,7 +6,7 @@ always zero otherwise.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -15,7 +15,7 @@ _offset = timedelta(0)
 
 def now() -> datetime:
     """The current instant, timezone-aware, in UTC (plus the demo offset, if any)."""
-    return datetime.now(timezone.utc) + _offset
+    return datetime.now(UTC) + _offset
 
 
 def offset() -> timedelta:
@@ -42,4 +42,4 @@ def today_wib(moment: datetime | None = None) -> date:
 def end_of_day_wib(day: date) -> datetime:
     """23:59:59 WIB on `day`, as a UTC instant: the programme's deadlines end there."""
     last_second = datetime.combine(day, time(23, 59, 59), tzinfo=WIB)
-    return last_second.astimezone(timezone.utc)
+    return last_second.astimezone(UTC)

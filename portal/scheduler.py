@@ -57,9 +57,10 @@ def _run_scheduled(app: Flask, name: str) -> None:
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     """A BlockingScheduler (the `scheduler` command) or BackgroundScheduler (embedded), not started.
 
-    Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB (retried hourly until 20:00), housekeeping
-    every SCHEDULER_HOUSEKEEPING_MINUTES (60). Times are wall-clock: the demo offset moves the
-    programme's time (what the jobs see as `now`), not the timetable.
+    Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB (retried
+    hourly until 20:00), housekeeping every SCHEDULER_HOUSEKEEPING_MINUTES (60). Times are
+    wall-clock: the demo offset moves the programme's time (what the jobs see as `now`), not the
+    timetable.
     """
     _settings(app)
     kind = BlockingScheduler if blocking else BackgroundScheduler

@@ -19,8 +19,8 @@ from portal.services.otp import OtpRejected, find_challenge, seconds_until_resen
 from portal.services.purchases import (
     CARD_PAYMENT,
     CardRefused,
-    latest_card_of,
     complete_purchase,
+    latest_card_of,
     offering_for_registration,
     payment_of,
     payment_sms,
