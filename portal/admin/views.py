@@ -2,7 +2,6 @@
 and in demo mode the clock the presenter moves to show a card being revoked live."""
 from __future__ import annotations
 
-import json
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -34,22 +33,13 @@ def demo_mode_required(view):
     return guarded
 
 
-def run_counts(counts: str | None) -> list[tuple[str, object]]:
-    """A run's counts (JSON) as (key, value) pairs; anything unreadable shows as nothing."""
-    try:
-        data = json.loads(counts or "{}")
-    except ValueError:
-        return []
-    return list(data.items()) if isinstance(data, dict) else []
-
-
 def _page(recycle: RecycleForm | None = None, figures: list[WaveFigures] | None = None):
     figures = wave_figures() if figures is None else figures
     if recycle is None:
         recycle = recycle_form(figures, number=max((f.number for f in figures), default=0) + 1)
     return render_template(
         "admin/waves.html", figures=figures, recycle=recycle, jobs=jobs.JOBS,
-        runs=[(run, run_counts(run.counts)) for run in jobs.recent_runs()],
+        runs=[(run, jobs.labelled_counts(run)) for run in jobs.recent_runs()],
         clock_form=DemoClockForm(), clock_steps=CLOCK_STEP_LABELS, now=clock.now(), offset=clock.offset(),
     )
 
@@ -91,7 +81,7 @@ def run_job(name: str):
     db.session.rollback()
     run = jobs.run_job(name, "manual")
     if run.status == "ok":
-        counts = ", ".join(f"{key}: {value}" for key, value in run_counts(run.counts))
+        counts = ", ".join(f"{label}: {value}" for label, value in jobs.labelled_counts(run))
         flash(_("%(job)s finished: %(counts)s.", job=job.label, counts=counts or "-"), "success")
     elif run.status == "skipped":
         flash(_("%(job)s is already running in another process; nothing was done.", job=job.label), "info")

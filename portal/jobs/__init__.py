@@ -152,6 +152,29 @@ def format_counts(counts: Counts) -> str:
     return ", ".join(f"{key}={value}" for key, value in sorted(counts.items())) or "nothing to do"
 
 
+# What each count means, for people (the admin page); the keys stay English in logs and JSON.
+COUNT_LABELS = {
+    "revoked": _l("cards revoked"),
+    "returned": _l("returned to the fund (Rp)"),
+    "blacklisted": _l("NIKs blacklisted"),
+    "sent": _l("reminders sent"),
+    "failed": _l("reminders not sent"),
+    "challenges": _l("dead OTP codes removed"),
+    "accounts": _l("unactivated accounts removed"),
+    "account_challenges": _l("their OTP codes removed"),
+    "profiles": _l("their profiles removed"),
+}
+
+
+def labelled_counts(run: JobRun) -> list[tuple[str, int]]:
+    """A run's counts as (label, value) pairs for people; unreadable counts show as nothing."""
+    try:
+        counts = run_counts(run)
+    except ValueError:
+        return []
+    return [(str(COUNT_LABELS.get(key, key)), value) for key, value in counts.items()]
+
+
 def recent_runs(limit: int = 20) -> list[JobRun]:
     """The latest runs of every job, newest first (for the admin page and `flask jobs list`)."""
     query = select(JobRun).order_by(JobRun.started_at.desc(), JobRun.id.desc()).limit(limit)
