@@ -72,6 +72,20 @@ def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accept
     click.echo(card.number)
 
 
+@prakerja_cli.command("sweep")
+@click.option("--now", "at", help="Sweep as if it were this ISO time (WIB when no offset is given).")
+def sweep_command(at: str | None) -> None:
+    """Run one sweep (revoke expired cards) under the job lock, and print what it did."""
+    from portal.jobs import labelled_counts, run_job
+
+    run = run_job("sweep", "cli", now=_instant(at))
+    if run.status == "skipped":
+        click.echo("Another process is sweeping right now; nothing was done.")
+        return
+    for label, value in labelled_counts(run):
+        click.echo(f"{label}: {value}")
+
+
 @ledger_cli.command("check")
 def ledger_check() -> None:
     """Verify that grants = card balances + purchases + returns; exit 1 naming what is off."""

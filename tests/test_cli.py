@@ -1,6 +1,9 @@
 """The command line: issue a card, open a wave, check the ledger."""
+from datetime import datetime
+
 from sqlalchemy import select
 
+from portal.clock import WIB
 from portal.extensions import db
 from portal.models import Card, LedgerEntry, Wave
 from portal.services.cards import is_valid_card_number
@@ -47,3 +50,16 @@ def test_ledger_check_names_what_is_off(runner, app):
     result = runner.invoke(args=["ledger", "check"])
     assert result.exit_code == 1
     assert f"card id {card.id}" in result.output and "off by -5001" in result.output
+
+
+def test_sweep_command_revokes_what_has_expired_at_the_given_time(runner, app):
+    from portal.models import JobRun
+
+    create_card(accepted_at=datetime(2021, 3, 9, 10, 0, tzinfo=WIB))
+    early = runner.invoke(args=["prakerja", "sweep", "--now", "2021-04-08T23:59:59"])
+    assert early.exit_code == 0 and "kartu dicabut: 0" in early.output
+    result = runner.invoke(args=["prakerja", "sweep", "--now", "2021-04-09T00:00:00"])
+    assert result.exit_code == 0, result.output
+    assert "kartu dicabut: 1" in result.output and "dikembalikan ke dana (Rp): 1000000" in result.output
+    assert db.session.scalar(select(Card.status)) == "revoked"
+    assert [r.trigger for r in db.session.scalars(select(JobRun))] == ["cli", "cli"]
