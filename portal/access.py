@@ -1,4 +1,8 @@
-"""Who may use a view, declared with small stacked decorators."""
+"""Who may use a view, declared with small stacked decorators.
+
+Every view carries its rule in `access_rule` (functools.wraps carries it outwards through other
+decorators); tests/test_access_rules.py fails for any route that declares none.
+"""
 from __future__ import annotations
 
 from functools import wraps
@@ -6,6 +10,12 @@ from functools import wraps
 from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+
+
+def public(view):
+    """Anyone, logged in or not (home, catalogue, the account pages)."""
+    view.access_rule = "public"
+    return view
 
 
 def roles_required(*roles: str):
@@ -18,7 +28,9 @@ def roles_required(*roles: str):
                 abort(403)
             return view(*args, **kwargs)
 
-        return login_required(guarded)
+        checked = login_required(guarded)
+        checked.access_rule = "roles:" + ",".join(roles)
+        return checked
 
     return decorate
 
@@ -36,4 +48,6 @@ def participant_required(view):
             return redirect(url_for("training.register_participant"))
         return view(*args, **kwargs)
 
-    return job_seeker_required(guarded)
+    checked = job_seeker_required(guarded)
+    checked.access_rule = "participant"
+    return checked

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import clock
+from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, ResendForm, ResetForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
@@ -24,6 +25,7 @@ def _pending_reset():
 
 
 @bp.route("/kendala-masuk", methods=["GET", "POST"])
+@public
 @_otp_limit
 def forgot():
     """Step 1: NIK or email. The answer is the same whether the account exists or not."""
@@ -43,6 +45,7 @@ def forgot():
 
 
 @bp.route("/kendala-masuk/kata-sandi-baru", methods=["GET", "POST"])
+@public
 @_otp_limit
 def reset():
     """Step 2: the code and a new password. A reset ends every other session of the account."""
@@ -72,6 +75,7 @@ def reset():
 
 
 @bp.post("/kendala-masuk/kirim-ulang")
+@public
 @_otp_limit
 def resend_reset():
     """Kirim ulang kode for a password reset; the answer does not tell whether the account exists."""

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portal import clock
+from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
@@ -34,6 +35,7 @@ def _pending_activation():
 
 
 @bp.route("/buat-akun", methods=["GET", "POST"])
+@public
 def register():
     """Buat Akun: create an inactive account and send the activation code by SMS."""
     if current_user.is_authenticated:
@@ -59,6 +61,7 @@ def register():
 
 
 @bp.route("/aktivasi", methods=["GET", "POST"])
+@public
 @_otp_limit
 def activate():
     """Aktivasi: the 6-digit code sent to the new account's phone."""
@@ -85,6 +88,7 @@ def activate():
 
 
 @bp.post("/aktivasi/kirim-ulang")
+@public
 @_otp_limit
 def resend_activation():
     """Kirim ulang kode for activation."""
@@ -96,6 +100,7 @@ def resend_activation():
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
+@public
 @_login_limit
 def login():
     """Masuk by NIK or email; one message for an unknown account and a wrong password."""
@@ -143,6 +148,7 @@ def _restart_activation(user: User, form: LoginForm):
 
 
 @bp.post("/keluar")
+@public
 def logout():
     """Keluar."""
     locale = session.get("locale")

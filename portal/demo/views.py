@@ -5,6 +5,7 @@ from flask import render_template, session
 from flask_login import current_user
 from sqlalchemy import select
 
+from portal.access import public
 from portal.demo import bp
 from portal.extensions import db
 from portal.models import Card, OtpChallenge, User
@@ -29,6 +30,7 @@ def _session_phones() -> list[str]:
 
 
 @bp.get("/hp")
+@public
 def phone():
     """The demo phone; newest message first."""
     phones = _session_phones()

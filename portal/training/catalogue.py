@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from flask import abort, current_app, render_template, request, url_for
 
+from portal.access import public
 from portal.services.catalogue import list_categories, programme_detail, search_programmes
 from portal.training import bp
 from portal.training.catalogue_forms import MODE_LABELS, CatalogueForm
 
 
 @bp.get("/")
+@public
 def catalogue():
     """The catalogue: a GET search form and one page of matching programmes."""
     form = CatalogueForm(request.args, categories=list_categories())
@@ -30,6 +32,7 @@ def catalogue():
 
 
 @bp.get("/program/<slug>")
+@public
 def programme(slug: str):
     """One programme: what it teaches and every lembaga offering it, labelled ones first."""
     detail = programme_detail(slug)
