@@ -95,8 +95,18 @@ def run_migrations_online():
             **conf_args
         )
 
-        with context.begin_transaction():
-            context.run_migrations()
+        # SQLite alters a table by copying it: with foreign keys enforced, dropping the old copy
+        # fails while other tables point at it. Switch them off around the migration (outside a
+        # transaction, where the pragma takes effect) and back on for the pooled connection.
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+        finally:
+            if sqlite:
+                connection.connection.driver_connection.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie's id: bumping it ends every session of this account.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Provider staff belong to exactly one lembaga (set when their account is made); nobody else has one.
+    provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
 
     profile: Mapped[ParticipantProfile | None] = relationship(back_populates="user", uselist=False)
 

@@ -54,6 +54,10 @@ class Provider(db.Model):
     province_code: Mapped[str] = mapped_column(String(2))
     # Granted by the PMO; only labelled providers' offerings can be paid with the card.
     prakerja_label: Mapped[bool] = mapped_column(Boolean, default=False)
+    accreditation: Mapped[str | None] = mapped_column(String(20))  # e.g. "A", "B", "C", "belum"
+    address: Mapped[str | None] = mapped_column(Text)
+    label_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    label_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class Offering(db.Model):

@@ -1,9 +1,9 @@
-"""Background work: each run of a job, the lease that lets one scheduler act, the demo clock."""
+"""Operations: job runs, the lease that lets one scheduler act, the demo clock, the audit log."""
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -43,3 +43,18 @@ class DemoClock(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class AuditEvent(db.Model):
+    """Who did what, when, from where: every admin and provider action."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(60), index=True)  # e.g. "offering.publish"
+    subject: Mapped[str] = mapped_column(String(120), default="")  # e.g. "offering:12"
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, never a secret
+    ip: Mapped[str] = mapped_column(String(45), default="")
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

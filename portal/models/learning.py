@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -24,6 +24,7 @@ class Enrollment(db.Model):
             "status IN ('not_started', 'in_progress', 'awaiting_confirmation', 'completed')", name="status"
         ),
         CheckConstraint("price_paid >= 0", name="price_not_negative"),
+        CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +36,10 @@ class Enrollment(db.Model):
     status: Mapped[str] = mapped_column(String(25), default="not_started")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # all sessions done
+    # The provider's confirmation: a score and pass or fail; a pass earns the certificates.
+    score: Mapped[int | None] = mapped_column(Integer)
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     card: Mapped[Card] = relationship()
     offering: Mapped[Offering] = relationship()
@@ -65,3 +70,47 @@ class SessionProgress(db.Model):
     done_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     enrollment: Mapped[Enrollment] = relationship(back_populates="progress")
+
+
+class EnrollmentEvent(db.Model):
+    """A change of an enrollment's status, kept so the portfolio can show its history."""
+
+    __tablename__ = "enrollment_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(25))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Certificate(db.Model):
+    """A certificate of a passed training: one from the provider, one from Kemnaker, each with a
+    public verification code."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        UniqueConstraint("enrollment_id", "issuer", name="uq_certificates_one_per_issuer"),
+        CheckConstraint("issuer IN ('provider', 'kemnaker')", name="issuer"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), index=True)
+    issuer: Mapped[str] = mapped_column(String(10))
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    issued_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    enrollment: Mapped[Enrollment] = relationship()
+
+
+class Review(db.Model):
+    """Ulasan: the participant's rating (1–5 stars) and words, once, after completion."""
+
+    __tablename__ = "reviews"
+    __table_args__ = (CheckConstraint("rating >= 1 AND rating <= 5", name="rating_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"), unique=True)
+    offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"), index=True)  # for averages
+    rating: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
