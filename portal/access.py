@@ -51,3 +51,16 @@ def participant_required(view):
     checked = job_seeker_required(guarded)
     checked.access_rule = "participant"
     return checked
+
+
+provider_required = roles_required("provider_staff")
+admin_required = roles_required("admin")
+
+
+def current_actor():
+    """The logged-in user and the request's address, for services that audit what they do."""
+    from flask import request
+
+    from portal.services.audit import Actor
+
+    return Actor(current_user, request.remote_addr or "")

@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from portal import clock, jobs
-from portal.access import roles_required
+from portal.access import admin_required
 from portal.admin import bp
 from portal.admin.forms import CLOCK_STEP_LABELS, CLOCK_STEPS, DemoClockForm, RecycleForm, recycle_form
 from portal.extensions import db
@@ -17,8 +17,6 @@ from portal.forms import show_domain_error
 from portal.services import DomainError
 from portal.services.democlock import move_demo_clock, move_demo_clock_past_next_deadline, reset_demo_clock
 from portal.services.waves import WaveFigures, open_wave_from_recycled, wave_figures
-
-admin_required = roles_required("admin")
 
 
 def demo_mode_required(view):

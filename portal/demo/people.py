@@ -34,6 +34,7 @@ class DemoPerson:
     role: str = "job_seeker"
     card_wave: int | None = None  # accepted when that wave opened
     buys: bool = False
+    provider: str | None = None  # the lembaga a staff account belongs to
 
 
 PEOPLE = (
@@ -46,7 +47,7 @@ PEOPLE = (
     DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
                "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
-               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff"),
+               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff", provider="LPK Cipta Karya Mandiri"),
     DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
                "admin@demo.prakerja.id", "+6281200000005", role="admin"),
 )
@@ -64,9 +65,10 @@ def seed_waves(now: datetime) -> int:
 
 
 def _account(person: DemoPerson, now: datetime) -> User:
+    provider_id = db.session.scalar(select(Provider.id).where(Provider.name == person.provider)) if person.provider else None
     user = User(nik=person.nik, full_name=person.name, mother_maiden_name="Sri Wahyuni", email=person.email,
                 phone=person.phone, password_hash=hash_password(DEMO_PASSWORD), role=person.role,
-                created_at=now, activated_at=now)
+                provider_id=provider_id, created_at=now, activated_at=now)
     db.session.add(user)
     db.session.flush()
     if person.role == "job_seeker":

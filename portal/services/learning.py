@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
-from portal.models import Enrollment, Offering, SessionProgress, TrainingSession, User
+from portal.models import Enrollment, EnrollmentEvent, Offering, SessionProgress, TrainingSession, User
 from portal.services import DomainError
 
 
@@ -55,6 +55,19 @@ class SessionStep:
     @property
     def done(self) -> bool:
         return self.done_at is not None
+
+
+def record_status(enrollment_id: int, status: str, now: datetime) -> None:
+    """Keep a status change in the enrollment's history (the portfolio shows it)."""
+    db.session.add(EnrollmentEvent(enrollment_id=enrollment_id, status=status, at=now))
+
+
+def status_history(enrollment: Enrollment) -> list[EnrollmentEvent]:
+    """Every status the enrollment went through, oldest first."""
+    return list(db.session.scalars(
+        select(EnrollmentEvent).where(EnrollmentEvent.enrollment_id == enrollment.id)
+        .order_by(EnrollmentEvent.at, EnrollmentEvent.id)
+    ))
 
 
 def _with_catalogue(statement):
@@ -152,6 +165,8 @@ def start_training(user: User, enrollment: Enrollment, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire(enrollment, ["status", "started_at"])
+    if started == 1:
+        record_status(enrollment.id, "in_progress", now)
     return started == 1
 
 
@@ -204,5 +219,7 @@ def _finish_if_all_done(enrollment: Enrollment, programme_id: int, now: datetime
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire(enrollment, ["status", "finished_at"])
+    if finished == 1:
+        record_status(enrollment.id, "awaiting_confirmation", now)
     return finished == 1
 

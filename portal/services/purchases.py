@@ -19,6 +19,7 @@ from portal.formatting import rupiah
 from portal.models import Card, Enrollment, LedgerEntry, Offering, OtpChallenge, Provider, User
 from portal.services import DomainError
 from portal.services.cards import deadline_passed, is_blacklisted, is_valid_card_number, open_deadline_after
+from portal.services.learning import record_status
 from portal.services.otp import OtpRejected, start_challenge, verify_code
 
 CARD_PAYMENT = "card_payment"
@@ -143,6 +144,7 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> E
     if offering.price > 0:
         db.session.add(LedgerEntry(kind="purchase", card_id=card.id, enrollment_id=enrollment.id,
                                    amount=offering.price, created_at=now))
+    record_status(enrollment.id, "not_started", now)
     db.session.flush()
     db.session.refresh(card)
     return enrollment
