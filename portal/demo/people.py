@@ -47,7 +47,8 @@ PEOPLE = (
     DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
                "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
-               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff", provider="LPK Cipta Karya Mandiri"),
+               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff",
+               provider="LPK Cipta Karya Mandiri"),
     DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
                "admin@demo.prakerja.id", "+6281200000005", role="admin"),
 )
@@ -65,7 +66,9 @@ def seed_waves(now: datetime) -> int:
 
 
 def _account(person: DemoPerson, now: datetime) -> User:
-    provider_id = db.session.scalar(select(Provider.id).where(Provider.name == person.provider)) if person.provider else None
+    provider_id = None
+    if person.provider:
+        provider_id = db.session.scalar(select(Provider.id).where(Provider.name == person.provider))
     user = User(nik=person.nik, full_name=person.name, mother_maiden_name="Sri Wahyuni", email=person.email,
                 phone=person.phone, password_hash=hash_password(DEMO_PASSWORD), role=person.role,
                 provider_id=provider_id, created_at=now, activated_at=now)
