@@ -28,13 +28,14 @@ def _now() -> datetime:
 
 
 def create_user(
-    nik: str = NIK, email: str | None = None, phone: str = PHONE, password: str = PASSWORD,
+    nik: str = NIK, email: str | None = None, phone: str | None = None, password: str = PASSWORD,
     full_name: str = "Siti Rahmawati", active: bool = True, role: str = "job_seeker",
 ) -> User:
     n = next(_serial)
     user = User(
         nik=nik, full_name=full_name, mother_maiden_name="Sri Wahyuni",
-        email=email or f"peserta{n}@contoh.id", phone=phone, password_hash=_hash(password),
+        email=email or f"peserta{n}@contoh.id", phone=phone or (PHONE if nik == NIK else f"+62813{n:08d}"),
+        password_hash=_hash(password),
         role=role, created_at=_now(), activated_at=_now() if active else None,
     )
     db.session.add(user)

@@ -24,7 +24,7 @@ class User(UserMixin, db.Model):
     full_name: Mapped[str] = mapped_column(String(120))
     mother_maiden_name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254), unique=True)
-    phone: Mapped[str] = mapped_column(String(16), index=True)  # E.164
+    phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164; one account per phone
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="job_seeker")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

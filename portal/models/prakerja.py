@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models.types import UTCDateTime
 
-CARD_STATUSES = ("active", "revoked")
-LEDGER_KINDS = ("grant", "purchase", "return")
 
 
 class Wave(db.Model):
@@ -39,6 +37,9 @@ class Card(db.Model):
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_not_negative"),
         CheckConstraint("status IN ('active', 'revoked')", name="status"),
+        # One active card per person: two issuers racing cannot grant the balance twice.
+        Index("uq_cards_one_active_per_nik", "holder_nik", unique=True,
+              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

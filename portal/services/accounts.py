@@ -78,6 +78,8 @@ def register_account(
         raise DomainError(_l("This NIK already has an account. Log in, or use “Kendala Masuk ke Akun?”."), "nik")
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise DomainError(_l("This email is already used by another account."), "email")
+    if db.session.scalar(select(User.id).where(User.phone == phone)):
+        raise DomainError(_l("This mobile number is already used by another account."), "phone")
     user = User(
         nik=nik, full_name=" ".join(full_name.split()), mother_maiden_name=" ".join(mother_maiden_name.split()),
         email=email, phone=phone, password_hash=hash_password(password), created_at=now,
@@ -86,7 +88,7 @@ def register_account(
         with db.session.begin_nested():  # a racing twin registration loses here, cleanly
             db.session.add(user)
     except IntegrityError:
-        raise DomainError(_l("This NIK or email already has an account."), "nik") from None
+        raise DomainError(_l("This NIK, email or mobile number already has an account."), "nik") from None
     return user, start_challenge(user, ACTIVATION, phone, activation_sms, now)
 
 

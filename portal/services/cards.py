@@ -91,8 +91,10 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
             with db.session.begin_nested():
                 db.session.add(card)
             break
-        except IntegrityError:
-            db.session.expunge(card)
+        except IntegrityError:  # the savepoint's rollback has already taken the card out of the session
+            if db.session.scalar(select(Card.id).where(Card.holder_nik == nik, Card.status == "active")):
+                # Another issuer won the race for this person (the partial unique index).
+                raise DomainError(_l("This NIK already holds an active Kartu Prakerja."), "nik") from None
     else:
         raise RuntimeError("could not draw a unique card number")
     db.session.add(LedgerEntry(kind="grant", card_id=card.id, amount=TRAINING_BALANCE, created_at=now))

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -47,12 +47,6 @@ def latest_card_of(user: User) -> Card | None:
     return db.session.scalar(select(Card).where(Card.holder_nik == user.nik).order_by(Card.id.desc()).limit(1))
 
 
-def _is_enrolled(user: User, offering: Offering) -> bool:
-    return db.session.scalar(
-        select(Enrollment.id).where(Enrollment.user_id == user.id, Enrollment.offering_id == offering.id)
-    ) is not None
-
-
 def check_card(user: User, offering: Offering, number: str, now: datetime) -> Card:
     """Every check before an SMS is sent; returns the card or raises DomainError / CardRefused.
 
@@ -71,14 +65,14 @@ def check_card(user: User, offering: Offering, number: str, now: datetime) -> Ca
         raise CardRefused(_l("Your NIK is on the programme's blacklist and can no longer buy trainings."), card)
     if card.status != "active":
         raise CardRefused(_l("This card has been revoked and can no longer be used."), card)
-    if deadline_passed(card, now):
+    if card.first_purchase_at is None and deadline_passed(card, now):  # the rule is about the first one
         raise CardRefused(_l("The 30-day deadline to buy a first training has passed for this card."), card)
     if card.balance < offering.price:
         raise CardRefused(_l("The card's balance of %(balance)s does not cover the price of %(price)s.",
                              balance=rupiah(card.balance), price=rupiah(offering.price)), card)
     if offering.seats_taken >= offering.seats:
         raise CardRefused(_l("No seats are left in this training. Choose another provider or schedule."), card)
-    if _is_enrolled(user, offering):
+    if _enrollment(user.id, offering.id) is not None:
         raise CardRefused(_l("You are already registered for this training."), card)
     return card
 
@@ -154,7 +148,9 @@ def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
     debited = db.session.execute(
         update(Card)
         .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == "active",
-               Card.balance >= offering.price, Card.deadline_at > open_deadline_after(now))
+               Card.balance >= offering.price,
+               # Only a first purchase races the deadline; after it the remaining balance stays usable.
+               or_(Card.first_purchase_at.is_not(None), Card.deadline_at > open_deadline_after(now)))
         # The 30-day clock stops at the first purchase; later purchases keep that time.
         .values(balance=Card.balance - offering.price, first_purchase_at=func.coalesce(Card.first_purchase_at, now))
         .execution_options(synchronize_session=False)

@@ -196,3 +196,9 @@ def test_sms_gateway_down_at_registration_keeps_nothing(make_app):
         html = register(client).get_data(as_text=True)
         assert "SMS tidak dapat dikirim" in html and 'value="Sri Wahyuni"' in html
         assert users() == 0  # the account made in a savepoint is rolled back too
+
+
+def test_phone_already_used_by_another_account(client, sms):
+    create_user(nik="3171021207000001", email="lain@contoh.id", phone="+6281234567890")
+    html = register(client).get_data(as_text=True)
+    assert "Nomor HP ini sudah digunakan akun lain" in html and users() == 1 and sms.sent == []

@@ -145,3 +145,17 @@ def test_a_purchase_racing_the_sweep_at_the_deadline_has_one_winner(app, sms):
         assert revoked == 1 and card.status == "revoked" and card.balance == 0
         assert db.session.scalar(select(func.count(Enrollment.id))) == 0
     assert check_ledger().balanced
+
+
+def test_two_issuers_racing_for_one_nik_grant_one_card(app):
+    from portal.services.cards import issue_card
+    from tests.factories import create_wave
+
+    create_wave(number=17)
+
+    def issue():
+        return issue_card("3273014508950003", "Siti", PHONE, 17, clock.now(), clock.now()).number
+
+    outcomes = run_together(app, [issue, issue])
+    assert sum(isinstance(o, str) for o in outcomes) == 1
+    assert db.session.scalar(select(func.count(Card.id))) == 1 and check_ledger().balanced

@@ -152,3 +152,16 @@ def test_verify_without_csrf_is_refused(client, buyer, sms, clock):
     page = enter_card(client, buyer.offering.id, buyer.card.number)
     refused = form(client, page, "Verifikasi").fill("Kode OTP", sms.last_code(PHONE)).submit(drop=("csrf_token",))
     assert refused.status_code == 400 and count(Enrollment) == 0
+
+
+def test_a_second_training_can_be_bought_after_day_30(client, auth, buyer, sms, clock):
+    """The 30-day rule is about the first training; what is left stays usable afterwards."""
+    from tests.factories import create_offering
+
+    enter_code(client, enter_card(client, buyer.offering.id, buyer.card.number), sms.last_code(PHONE))
+    clock.move_to(buyer.card.deadline_at + timedelta(days=10))
+    auth.login()
+    second = create_offering(price=300_000)
+    paid = enter_code(client, enter_card(client, second.id, buyer.card.number), sms.last_code(PHONE))
+    assert "Pembayaran Berhasil" in paid.get_data(as_text=True)
+    assert db.session.get(Card, buyer.card.id).balance == 200_000 and check_ledger().balanced
