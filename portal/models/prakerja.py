@@ -10,7 +10,6 @@ from portal.extensions import db
 from portal.models.types import UTCDateTime
 
 
-
 class Wave(db.Model):
     """A gelombang: people accepted together, each given a card, never more than the quota."""
 

@@ -1,10 +1,10 @@
 """A drawn card number that is already taken is drawn again, not an error."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from portal.services import cards
 from tests.factories import create_card, create_wave
 
-NOW = datetime(2021, 3, 10, 3, 0, tzinfo=timezone.utc)
+NOW = datetime(2021, 3, 10, 3, 0, tzinfo=UTC)
 
 
 def test_a_taken_number_is_drawn_again(app, monkeypatch):
