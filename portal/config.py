@@ -61,6 +61,7 @@ def base_settings() -> dict:
         "OTP_MAX_FAILURES": 5,
         "OTP_MAX_SENDS": 5,
         "OTP_RESEND_INTERVAL": timedelta(seconds=60),
+        "OTP_MAX_CHALLENGES_PER_HOUR": 5,  # new codes of one purpose per account
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),

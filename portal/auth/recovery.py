@@ -1,7 +1,7 @@
 """Kendala Masuk ke Akun?: a new password with a code sent by SMS to the account's phone."""
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -10,13 +10,12 @@ from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, ResendForm, ResetForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.forms import show_domain_error
+from portal.limits import otp_limit
 from portal.services import DomainError, accounts
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.sms import SmsNotSent
-
-_otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
 
 
 def _pending_reset():
@@ -26,7 +25,7 @@ def _pending_reset():
 
 @bp.route("/kendala-masuk", methods=["GET", "POST"])
 @public
-@_otp_limit
+@otp_limit
 def forgot():
     """Step 1: NIK or email. The answer is the same whether the account exists or not."""
     form = ForgotForm()
@@ -46,7 +45,7 @@ def forgot():
 
 @bp.route("/kendala-masuk/kata-sandi-baru", methods=["GET", "POST"])
 @public
-@_otp_limit
+@otp_limit
 def reset():
     """Step 2: the code and a new password. A reset ends every other session of the account."""
     if "reset" not in session:
@@ -76,7 +75,7 @@ def reset():
 
 @bp.post("/kendala-masuk/kirim-ulang")
 @public
-@_otp_limit
+@otp_limit
 def resend_reset():
     """Kirim ulang kode for a password reset; the answer does not tell whether the account exists."""
     resend_and_report(_pending_reset(), accounts.reset_sms, sent=_l("If the account exists, a new code has been sent."))

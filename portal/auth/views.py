@@ -10,16 +10,14 @@ from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
-from portal.extensions import db, limiter
+from portal.extensions import db
 from portal.forms import show_domain_error
+from portal.limits import login_limit, otp_limit
 from portal.models import User
 from portal.redirects import safe_next
 from portal.services import DomainError, accounts
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.sms import SmsNotSent
-
-_login_limit = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
-_otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
 
 
 def _sms_failed(form) -> None:
@@ -62,7 +60,7 @@ def register():
 
 @bp.route("/aktivasi", methods=["GET", "POST"])
 @public
-@_otp_limit
+@otp_limit
 def activate():
     """Aktivasi: the 6-digit code sent to the new account's phone."""
     user, challenge = _pending_activation()
@@ -89,7 +87,7 @@ def activate():
 
 @bp.post("/aktivasi/kirim-ulang")
 @public
-@_otp_limit
+@otp_limit
 def resend_activation():
     """Kirim ulang kode for activation."""
     user, challenge = _pending_activation()
@@ -101,7 +99,7 @@ def resend_activation():
 
 @bp.route("/masuk", methods=["GET", "POST"])
 @public
-@_login_limit
+@login_limit
 def login():
     """Masuk by NIK or email; one message for an unknown account and a wrong password."""
     if current_user.is_authenticated:
@@ -140,6 +138,10 @@ def _restart_activation(user: User, form: LoginForm):
         challenge = accounts.restart_activation(user, clock.now())
     except SmsNotSent:
         _sms_failed(form)
+        return _login_page(form)
+    except DomainError as error:  # too many codes asked for in the last hour
+        db.session.rollback()
+        show_domain_error(form, error)
         return _login_page(form)
     db.session.commit()
     session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}

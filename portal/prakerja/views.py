@@ -10,6 +10,7 @@ from portal.auth.forms import ResendForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
+from portal.limits import otp_limit
 from portal.models import Enrollment
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
@@ -31,6 +32,7 @@ from portal.services.sms import SmsNotSent
 
 @bp.route("/daftar/<int:offering_id>", methods=["GET", "POST"])
 @participant_required
+@otp_limit
 def register(offering_id: int):
     """Daftar at an offering: the card number, checked before any SMS is sent."""
     offering = offering_for_registration(offering_id) or abort(404)
@@ -64,6 +66,7 @@ def _payment_or_404(challenge_id: int):
 
 @bp.route("/verifikasi/<int:challenge_id>", methods=["GET", "POST"])
 @participant_required
+@otp_limit
 def verify(challenge_id: int):
     """Kode OTP → Verifikasi: the purchase happens here, in one transaction."""
     challenge, card, offering = _payment_or_404(challenge_id)
@@ -87,6 +90,7 @@ def verify(challenge_id: int):
 
 @bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")
 @participant_required
+@otp_limit
 def resend(challenge_id: int):
     """Kirim ulang kode for a payment."""
     challenge, _card, offering = _payment_or_404(challenge_id)

@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import OtpChallenge, User
 from portal.services import DomainError
 from portal.services.nik import parse_nik
-from portal.services.otp import start_challenge, verify_code
+from portal.services.otp import TooManyCodes, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
 
 ACTIVATION = "activation"
@@ -137,7 +137,10 @@ def start_password_reset(login: str, now: datetime) -> OtpChallenge | None:
     user = _find_by_login(login)
     if user is None:
         return None
-    return start_challenge(user, PASSWORD_RESET, user.phone, reset_sms, now)
+    try:
+        return start_challenge(user, PASSWORD_RESET, user.phone, reset_sms, now)
+    except TooManyCodes:
+        return None  # answered like an unknown account: the page must not tell them apart
 
 
 def reset_password(challenge: OtpChallenge, code: str, new_password: str, now: datetime) -> User:

@@ -12,11 +12,11 @@ import hashlib
 import hmac
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from portal.extensions import db
 from portal.models import OtpChallenge, User
@@ -25,6 +25,10 @@ from portal.services.sms import send_sms
 
 CODE_DIGITS = 6
 Message = Callable[[str], str]  # code -> SMS text
+
+
+class TooManyCodes(DomainError):
+    """The account asked for too many new codes in the last hour."""
 
 
 class OtpRejected(DomainError):
@@ -50,9 +54,11 @@ def start_challenge(
 ) -> OtpChallenge:
     """Create a challenge for `user` and send its first code to `phone`.
 
-    Raises SmsNotSent if the SMS cannot be sent; the caller rolls back and nothing is kept.
+    Raises SmsNotSent if the SMS cannot be sent (the caller rolls back and nothing is kept), and
+    TooManyCodes past OTP_MAX_CHALLENGES_PER_HOUR new challenges of one purpose for one account.
     """
     lifetime, *_ = _settings()
+    _refuse_too_many_codes(user, purpose, now)
     challenge = OtpChallenge(
         purpose=purpose, user_id=user.id, subject=subject, phone=phone, code_hash="",
         created_at=now, expires_at=now + lifetime, last_sent_at=now, send_count=1, failed_attempts=0,
@@ -64,6 +70,19 @@ def start_challenge(
     db.session.flush()
     send_sms(phone, message(code))
     return challenge
+
+
+def _refuse_too_many_codes(user: User, purpose: str, now: datetime) -> None:
+    """Each new challenge brings fresh sends and tries: cap how many one account may start."""
+    cap = current_app.config["OTP_MAX_CHALLENGES_PER_HOUR"]
+    started = db.session.scalar(
+        select(func.count(OtpChallenge.id)).where(
+            OtpChallenge.user_id == user.id, OtpChallenge.purpose == purpose,
+            OtpChallenge.created_at > now - timedelta(hours=1),
+        )
+    )
+    if started >= cap:
+        raise TooManyCodes(_l("Too many codes were requested. Try again in an hour."))
 
 
 def find_challenge(challenge_id: int | None, user_id: int | None, purpose: str) -> OtpChallenge | None:

@@ -144,3 +144,11 @@ def test_reset_code_expires(client, sms, clock):
     _ask_reset(client)
     clock.shift(timedelta(minutes=11))
     assert "kedaluwarsa" in _reset(client, sms.last_code(PHONE)).get_data(as_text=True)
+
+
+def test_reset_codes_are_capped_and_the_answer_stays_the_same(client, sms, clock):
+    create_user()
+    for _ in range(6):
+        html = _ask_reset(client).get_data(as_text=True)
+        assert "Jika akun terdaftar" in html
+    assert len(sms.sent) == 5  # the sixth is not sent, and the page does not say so

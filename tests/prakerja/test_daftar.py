@@ -168,3 +168,10 @@ def test_sms_gateway_down_says_so_and_keeps_nothing(make_app, clock):
         assert page.request.path == f"/prakerja/daftar/{offering.id}"
         assert f'value="{card.number}"' in html  # what was typed is kept for the retry
         assert challenges() == 0
+
+
+def test_payment_codes_are_capped_per_hour(client, buyer, sms):
+    for _ in range(5):
+        assert enter_card(client, buyer.offering.id, buyer.card.number).request.path.startswith("/prakerja/verifikasi/")
+    page = enter_card(client, buyer.offering.id, buyer.card.number)
+    assert "Terlalu banyak permintaan kode" in page.get_data(as_text=True) and len(sms.sent) == 5

@@ -121,3 +121,16 @@ def test_code_is_never_logged(app, clock, sms, caplog):
     start_challenge(user, "activation", PHONE, message, portal_clock.now())
     code = sms.last_code(PHONE)
     assert code not in caplog.text
+
+
+def test_an_account_may_start_five_codes_an_hour_per_purpose(app, clock):
+    from portal.services.otp import TooManyCodes
+
+    user = create_user()
+    for _ in range(5):
+        start_challenge(user, "card_payment", PHONE, message, portal_clock.now())
+    with pytest.raises(TooManyCodes, match="Terlalu banyak permintaan kode"):
+        start_challenge(user, "card_payment", PHONE, message, portal_clock.now())
+    start_challenge(user, "password_reset", PHONE, message, portal_clock.now())  # another purpose counts apart
+    clock.shift(timedelta(hours=1, seconds=1))
+    start_challenge(user, "card_payment", PHONE, message, portal_clock.now())
