@@ -14,13 +14,14 @@ from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.limits import otp_limit
 from portal.services import DomainError, accounts
-from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
+from portal.services.otp import OtpRejected, seconds_until_resend
 from portal.services.sms import SmsNotSent
 
 
 def _pending_reset():
-    pending = session.get("reset") or {}
-    return find_challenge(pending.get("challenge_id"), pending.get("user_id"), accounts.PASSWORD_RESET)
+    # The session keeps only what the visitor typed, the same for known and unknown accounts
+    # (the signed cookie is readable); the challenge is looked up from it on each request.
+    return accounts.pending_password_reset((session.get("reset") or {}).get("login", ""))
 
 
 @bp.route("/kendala-masuk", methods=["GET", "POST"])
@@ -31,13 +32,13 @@ def forgot():
     form = ForgotForm()
     if form.validate_on_submit():
         try:
-            challenge = accounts.start_password_reset(form.login.data, clock.now())
+            accounts.start_password_reset(form.login.data, clock.now())
         except SmsNotSent:
             db.session.rollback()
             form.form_errors.append(SMS_NOT_SENT)
         else:
             db.session.commit()
-            session["reset"] = {"challenge_id": challenge.id, "user_id": challenge.user_id} if challenge else {}
+            session["reset"] = {"login": form.login.data.strip()}
             flash(_("If the account exists, a code has been sent by SMS to its registered phone."), "info")
             return redirect(url_for("auth.reset"))
     return render_template("auth/forgot.html", form=form)

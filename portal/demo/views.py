@@ -8,7 +8,8 @@ from sqlalchemy import select
 from portal.access import public
 from portal.demo import bp
 from portal.extensions import db
-from portal.models import Card, OtpChallenge, User
+from portal.models import Card, User
+from portal.services.accounts import pending_password_reset
 from portal.services.sms import messages_to
 
 
@@ -22,11 +23,9 @@ def _session_phones() -> list[str]:
     if pending.get("user_id"):
         user = db.session.get(User, pending["user_id"])
         return [user.phone] if user else []
-    reset = session.get("reset") or {}
-    if reset.get("challenge_id"):
-        challenge = db.session.get(OtpChallenge, reset["challenge_id"])
-        return [challenge.phone] if challenge else []
-    return []
+    # A reset in progress: in the demo, the visitor holds the phone of the account they named.
+    challenge = pending_password_reset((session.get("reset") or {}).get("login", ""))
+    return [challenge.phone] if challenge else []
 
 
 @bp.get("/hp")

@@ -143,6 +143,18 @@ def start_password_reset(login: str, now: datetime) -> OtpChallenge | None:
         return None  # answered like an unknown account: the page must not tell them apart
 
 
+def pending_password_reset(login: str) -> OtpChallenge | None:
+    """The newest password-reset challenge of the account named by `login`, if any."""
+    user = _find_by_login(login) if login else None
+    if user is None:
+        return None
+    return db.session.scalar(
+        select(OtpChallenge)
+        .where(OtpChallenge.user_id == user.id, OtpChallenge.purpose == PASSWORD_RESET)
+        .order_by(OtpChallenge.created_at.desc(), OtpChallenge.id.desc()).limit(1)
+    )
+
+
 def reset_password(challenge: OtpChallenge, code: str, new_password: str, now: datetime) -> User:
     """Set a new password with a reset code; every other session of the account ends."""
     user = db.session.get(User, challenge.user_id)

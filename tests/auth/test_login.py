@@ -152,3 +152,14 @@ def test_reset_codes_are_capped_and_the_answer_stays_the_same(client, sms, clock
         html = _ask_reset(client).get_data(as_text=True)
         assert "Jika akun terdaftar" in html
     assert len(sms.sent) == 5  # the sixth is not sent, and the page does not say so
+
+
+def test_the_reset_session_looks_the_same_for_known_and_unknown_accounts(app):
+    create_user()
+    shapes = []
+    for login in (NIK, "tidak.ada@contoh.id"):
+        visitor = app.test_client()
+        _ask_reset(visitor, login)
+        with visitor.session_transaction() as stored:
+            shapes.append(sorted(stored["reset"]))
+    assert shapes[0] == shapes[1] == ["login"]
