@@ -114,14 +114,19 @@ def login():
             show_domain_error(form, error)
         else:
             target = safe_next(request.args.get("next"))
-            locale = session.get("locale")
-            session.clear()  # a fresh session on login
-            if locale:
-                session["locale"] = locale
+            _fresh_session()  # nothing from before the login carries over
             login_user(user)
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target or url_for("main.index"))
     return _login_page(form)
+
+
+def _fresh_session() -> None:
+    """Empty the session, keeping only the visitor's language."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
 
 
 def _login_page(form: LoginForm):
@@ -153,10 +158,7 @@ def _restart_activation(user: User, form: LoginForm):
 @public
 def logout():
     """Keluar."""
-    locale = session.get("locale")
     logout_user()
-    session.clear()
-    if locale:
-        session["locale"] = locale
+    _fresh_session()
     flash(_("You have logged out."), "info")
     return redirect(url_for("main.index"))

@@ -6,14 +6,15 @@ left and one on its last day. The password is shown on the login page in demo mo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import Card, Offering, ParticipantProfile, Provider, User, Wave
+from portal.models import Card, Offering, Provider, User, Wave
 from portal.services.cards import days_left, issue_card
+from portal.services.participants import save_participant_profile
 from portal.services.passwords import hash_password
 from portal.services.purchases import buy_training
 from portal.services.revocation import revoke_batch
@@ -74,11 +75,8 @@ def _account(person: DemoPerson, now: datetime) -> User:
                 provider_id=provider_id, created_at=now, activated_at=now)
     db.session.add(user)
     db.session.flush()
-    if person.role == "job_seeker":
-        db.session.add(ParticipantProfile(
-            user_id=user.id, birth_date=date(1995, 1, 1), sex="L", education="sma", province_code=person.nik[:2],
-            regency="Kota Demo", address="Jl. Simulasi No. 1", created_at=now, updated_at=now,
-        ))
+    if person.role == "job_seeker":  # birth date and sex come from the NIK, as for anyone
+        save_participant_profile(user, "sma", person.nik[:2], "Kota Demo", "Jl. Simulasi No. 1", now)
     return user
 
 
@@ -103,9 +101,10 @@ def seed_people(now: datetime) -> int:
             continue
         opened = db.session.scalar(select(Wave.opened_at).where(Wave.number == person.card_wave))
         card = issue_card(person.nik, person.name, person.phone, person.card_wave, opened, now)
-        if person.buys:
+        offering = _first_labelled_offering() if person.buys else None
+        if offering is not None:  # the catalogue is seeded first; without it there is nothing to buy
             db.session.refresh(user)
-            buy_training(user, card, _first_labelled_offering(), opened + timedelta(days=3))
+            buy_training(user, card, offering, opened + timedelta(days=3))
     # Wave 12's card is long past its deadline: the sweep itself revokes it, as it would live.
     revoke_batch(now, batch_size=1000)
     return created

@@ -11,11 +11,11 @@ from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.limits import otp_limit
-from portal.models import Enrollment
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
 from portal.services import DomainError
 from portal.services.cards import card_status
+from portal.services.learning import enrollment_for
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.purchases import (
     CARD_PAYMENT,
@@ -102,7 +102,5 @@ def resend(challenge_id: int):
 @participant_required
 def paid(enrollment_id: int):
     """Pembayaran Berhasil, with the way to the portfolio."""
-    enrollment = db.session.get(Enrollment, enrollment_id)
-    if enrollment is None or enrollment.user_id != current_user.id:
-        abort(404)
+    enrollment = enrollment_for(current_user, enrollment_id) or abort(404)
     return render_template("prakerja/paid.html", enrollment=enrollment)

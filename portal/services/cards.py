@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
@@ -134,9 +134,11 @@ class CardStatus:
 
 
 def card_status(card: Card, now: datetime) -> CardStatus:
-    running = card.status == "active" and card.first_purchase_at is None
-    return CardStatus(card.number[-4:], card.balance, card.status, card.deadline_at, card.first_purchase_at,
-                      card.revoked_at, days_left(card, now) if running else None)
+    status = CardStatus(card.number[-4:], card.balance, card.status, card.deadline_at, card.first_purchase_at,
+                        card.revoked_at, None)
+    if status.waiting_for_first_purchase:
+        status = replace(status, days_left=days_left(card, now))
+    return status
 
 
 def cards_of(user, now: datetime) -> list[CardStatus]:
