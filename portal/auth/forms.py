@@ -3,8 +3,12 @@ from wtforms import EmailField, PasswordField, StringField, SubmitField, TelFiel
 from wtforms.validators import EqualTo, Length, Regexp
 
 from portal.forms import PortalForm, max_length, required
+from portal.services.otp import CODE_DIGITS
 
-_CODE = [required(), Regexp(r"^\s*\d{6}\s*$", message=_l("The code is 6 digits."))]
+# Every form that takes an SMS code.
+CODE_FIELD = [
+    required(), Regexp(rf"^\s*\d{{{CODE_DIGITS}}}\s*$", message=_l("The code is %(n)d digits.", n=CODE_DIGITS)),
+]
 
 
 class RegisterForm(PortalForm):
@@ -21,7 +25,7 @@ class RegisterForm(PortalForm):
 
 
 class ActivationForm(PortalForm):
-    code = StringField(_l("OTP code"), _CODE)
+    code = StringField(_l("OTP code"), CODE_FIELD)
     submit = SubmitField(_l("Activate now"))
 
 
@@ -41,7 +45,7 @@ class ForgotForm(PortalForm):
 
 
 class ResetForm(PortalForm):
-    code = StringField(_l("OTP code"), _CODE)
+    code = StringField(_l("OTP code"), CODE_FIELD)
     password = PasswordField(_l("New password"), [required(), max_length(128)])
     confirm = PasswordField(
         _l("Repeat new password"), [required(), EqualTo("password", message=_l("The passwords do not match."))]

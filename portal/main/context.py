@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
 from portal.regions import province_name
+from portal.services.otp import CODE_DIGITS, otp_minutes
 
 
 def register(app) -> None:
@@ -14,6 +15,8 @@ def register(app) -> None:
             "current_locale": str(get_locale()),
             "languages": current_app.config["LANGUAGES"],
             "blank_form": FlaskForm,  # CSRF token for small button-only forms
+            "otp_digits": CODE_DIGITS,
+            "otp_minutes": otp_minutes(),
         }
 
     app.jinja_env.filters["province"] = province_name

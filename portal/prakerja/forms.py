@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField, SubmitField
-from wtforms.validators import Regexp
 
+from portal.auth.forms import CODE_FIELD
 from portal.forms import PortalForm, max_length, required
 
 
@@ -11,5 +11,5 @@ class CardForm(PortalForm):
 
 
 class PaymentCodeForm(PortalForm):
-    code = StringField(_l("OTP code"), [required(), Regexp(r"^\s*\d{6}\s*$", message=_l("The code is 6 digits."))])
+    code = StringField(_l("OTP code"), CODE_FIELD)
     submit = SubmitField(_l("Verify"))

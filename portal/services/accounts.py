@@ -16,7 +16,7 @@ from portal.extensions import db
 from portal.models import OtpChallenge, User
 from portal.services import DomainError
 from portal.services.nik import parse_nik
-from portal.services.otp import TooManyCodes, start_challenge, verify_code
+from portal.services.otp import TooManyCodes, otp_minutes, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
 
 ACTIVATION = "activation"
@@ -57,13 +57,13 @@ def normalise_email(raw: str) -> str:
 
 
 def activation_sms(code: str) -> str:
-    return _("SIMULATION Sisnaker: your account activation code is %(code)s. Valid 10 minutes. "
-             "Never share this code.", code=code)
+    return _("SIMULATION Sisnaker: your account activation code is %(code)s. Valid %(minutes)d minutes. "
+             "Never share this code.", code=code, minutes=otp_minutes())
 
 
 def reset_sms(code: str) -> str:
-    return _("SIMULATION Sisnaker: your password reset code is %(code)s. Valid 10 minutes. "
-             "If you did not ask for it, ignore this message.", code=code)
+    return _("SIMULATION Sisnaker: your password reset code is %(code)s. Valid %(minutes)d minutes. "
+             "If you did not ask for it, ignore this message.", code=code, minutes=otp_minutes())
 
 
 def register_account(

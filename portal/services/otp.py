@@ -40,6 +40,11 @@ def _settings():
     return cfg["OTP_LIFETIME"], cfg["OTP_MAX_FAILURES"], cfg["OTP_MAX_SENDS"], cfg["OTP_RESEND_INTERVAL"]
 
 
+def otp_minutes() -> int:
+    """A code's lifetime in whole minutes, as the SMS and the pages say it."""
+    return int(current_app.config["OTP_LIFETIME"].total_seconds() // 60)
+
+
 def _code_hash(challenge_id: int, code: str) -> str:
     key = hmac.new(current_app.config["SECRET_KEY"].encode(), b"otp-code", hashlib.sha256).digest()
     return hmac.new(key, f"{challenge_id}:{code}".encode(), hashlib.sha256).hexdigest()

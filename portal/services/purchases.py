@@ -20,7 +20,7 @@ from portal.models import Card, Enrollment, LedgerEntry, Offering, OtpChallenge,
 from portal.services import DomainError
 from portal.services.cards import deadline_passed, is_blacklisted, is_valid_card_number, open_deadline_after
 from portal.services.learning import record_status
-from portal.services.otp import OtpRejected, start_challenge, verify_code
+from portal.services.otp import OtpRejected, otp_minutes, start_challenge, verify_code
 
 CARD_PAYMENT = "card_payment"
 _UNKNOWN_CARD = _l("No Kartu Prakerja with this number belongs to your account.")
@@ -80,8 +80,8 @@ def check_card(user: User, offering: Offering, number: str, now: datetime) -> Ca
 def payment_sms(offering: Offering):
     def text(code: str) -> str:
         return _("SIMULATION Prakerja: the OTP code to pay %(price)s for “%(title)s” is %(code)s. "
-                 "Valid 10 minutes. Never share this code.",
-                 price=rupiah(offering.price), title=offering.programme.title, code=code)
+                 "Valid %(minutes)d minutes. Never share this code.",
+                 price=rupiah(offering.price), title=offering.programme.title, code=code, minutes=otp_minutes())
     return text
 
 
