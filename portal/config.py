@@ -73,6 +73,8 @@ def base_settings() -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        # How many reverse proxies stand in front of the app; their X-Forwarded-For is trusted.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
     }
 
 
@@ -84,6 +86,13 @@ def production_settings() -> dict:
         raise ConfigError("DEMO_MODE cannot be enabled in production.")
     if "DATABASE_URL" not in os.environ:
         raise ConfigError("DATABASE_URL must be set in production.")
+    # The outbox keeps codes in the database for the demo phone; real users need a gateway.
+    if os.environ.get("SMS_BACKEND") != "http" or not os.environ.get("SMS_HTTP_URL") \
+            or not os.environ.get("SMS_HTTP_TOKEN"):
+        raise ConfigError("Production sends SMS through a gateway: set SMS_BACKEND=http, SMS_HTTP_URL, SMS_HTTP_TOKEN.")
+    # Per-process counters would let every worker count on its own.
+    if os.environ.get("RATELIMIT_STORAGE_URI", "memory://").startswith("memory://"):
+        raise ConfigError("Set RATELIMIT_STORAGE_URI to a shared store, e.g. redis://127.0.0.1:6379/0.")
     return {
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": _normalise_url(os.environ["DATABASE_URL"]),

@@ -18,6 +18,29 @@ def test_production_is_the_default_and_refuses_without_a_secret_key(monkeypatch)
         load()
 
 
+@pytest.fixture
+def production_env(monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x" * 40)
+    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/portal")
+    monkeypatch.setenv("SMS_BACKEND", "http")
+    monkeypatch.setenv("SMS_HTTP_URL", "https://sms.example/send")
+    monkeypatch.setenv("SMS_HTTP_TOKEN", "token")
+    monkeypatch.setenv("RATELIMIT_STORAGE_URI", "redis://127.0.0.1:6379/0")
+    monkeypatch.delenv("DEMO_MODE", raising=False)
+    return monkeypatch
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("SMS_BACKEND", "outbox", "gateway"),
+    ("SMS_HTTP_TOKEN", "", "gateway"),
+    ("RATELIMIT_STORAGE_URI", "memory://", "shared store"),
+])
+def test_production_refuses_the_demo_conveniences(production_env, variable, value, message):
+    production_env.setenv(variable, value)
+    with pytest.raises(ConfigError, match=message):
+        load("production")
+
+
 def test_production_refuses_demo_mode(monkeypatch):
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
     monkeypatch.setenv("DATABASE_URL", "postgresql://db/portal")
@@ -26,18 +49,14 @@ def test_production_refuses_demo_mode(monkeypatch):
         load("production")
 
 
-def test_production_settings(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "postgres://u@db/portal")
-    monkeypatch.delenv("DEMO_MODE", raising=False)
+def test_production_settings(production_env):
     settings = load("production")
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u@db/portal"
     assert settings["SESSION_COOKIE_SECURE"] and not settings["DEMO_MODE"]
 
 
-def test_production_app_has_no_demo_pages(monkeypatch):
-    monkeypatch.setenv("SECRET_KEY", "x" * 40)
-    monkeypatch.setenv("DATABASE_URL", "sqlite://")
+def test_production_app_has_no_demo_pages(production_env):
+    production_env.setenv("DATABASE_URL", "sqlite://")
     app = create_app({"PORTAL_ENV": "production"})
     assert "demo" not in app.blueprints
     assert app.test_client().get("/demo/hp").status_code == 404
