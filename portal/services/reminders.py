@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, time, timedelta
 from typing import NamedTuple
 
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Integer, exists, insert, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 
@@ -70,10 +70,12 @@ def due_reminders(now: datetime, limit: int, after_card_id: int = 0) -> list[Due
 
 def reminder_text(days_before: int, deadline_at: datetime) -> str:
     """The SMS, in the current locale, with the deadline as a WIB wall-clock time."""
-    return _(
-        "SIMULATION Prakerja: %(days)d day(s) left to buy your first training. Deadline: %(deadline)s. "
+    return ngettext(
+        "SIMULATION Prakerja: %(num)d day left to buy your first training. Deadline: %(deadline)s. "
         "After it the card is revoked.",
-        days=days_before, deadline=wib(deadline_at),
+        "SIMULATION Prakerja: %(num)d days left to buy your first training. Deadline: %(deadline)s. "
+        "After it the card is revoked.",
+        days_before, deadline=wib(deadline_at),
     )
 
 
