@@ -1,0 +1,152 @@
+"""Lembaga views: the dashboard, the profile, the label request, registrants and confirming completion.
+
+Every view is for provider staff only and sees only their own lembaga: another lembaga's offering
+or registrant is as absent as one that does not exist (404).
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import clock
+from portal.access import current_actor, provider_required
+from portal.extensions import db
+from portal.forms import PortalForm, show_domain_error
+from portal.models import Offering, Provider
+from portal.provider import bp
+from portal.provider.forms import (
+    ACCREDITATION_LABELS,
+    KIND_LABELS,
+    RESULT_LABELS,
+    STATUS_LABELS,
+    ConfirmForm,
+    ProfileForm,
+    confirm_form,
+)
+from portal.services import DomainError
+from portal.services.completion import confirm_completion, registrant_of, registrants
+from portal.services.offerings import offering_of
+from portal.services.providers import offerings_of, provider_for, request_label, update_profile
+
+
+def own_provider() -> Provider:
+    """The lembaga of the logged-in staff member (a staff account without one may do nothing)."""
+    provider = provider_for(current_user)
+    if provider is None:
+        abort(403)
+    return provider
+
+
+def own_offering(offering_id: int) -> Offering:
+    """An offering of the staff member's lembaga; any other is not found."""
+    offering = offering_of(own_provider(), offering_id)
+    if offering is None:
+        abort(404)
+    return offering
+
+
+def checked_post() -> None:
+    """Button-only forms carry nothing but the CSRF token; a bad one is a bad request."""
+    if not PortalForm().validate_on_submit():
+        abort(400)
+
+
+@bp.get("/")
+@provider_required
+def index():
+    """The lembaga's dashboard: profile, label status, and its offerings with their registrants."""
+    provider = own_provider()
+    return render_template(
+        "provider/index.html", provider=provider, rows=offerings_of(provider), kind_labels=KIND_LABELS,
+        accreditation_labels=ACCREDITATION_LABELS,
+    )
+
+
+@bp.route("/profil", methods=["GET", "POST"])
+@provider_required
+def profile():
+    """Edit the lembaga's kind (BLK/LPK), accreditation and address."""
+    provider = own_provider()
+    form = ProfileForm(obj=provider)
+    if not form.is_submitted():
+        form.province.data = provider.province_code
+    if form.validate_on_submit():
+        try:
+            update_profile(current_actor(), provider, form.kind.data, form.accreditation.data, form.address.data,
+                           form.city.data, form.province.data, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("The profile has been saved."), "success")
+            return redirect(url_for("provider.index"))
+    return render_template("provider/profile.html", provider=provider, form=form)
+
+
+@bp.post("/label", endpoint="request_label")
+@provider_required
+def request_label_view():
+    """Ajukan label Kartu Prakerja: ask the PMO, once."""
+    provider = own_provider()
+    checked_post()
+    try:
+        request_label(current_actor(), provider, clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("The Kartu Prakerja label has been requested. The PMO will review the request."), "success")
+    return redirect(url_for("provider.index", _anchor="label"))
+
+
+def _registrants_page(offering: Offering, posted: ConfirmForm | None = None, posted_id: int | None = None):
+    people = registrants(offering)
+    forms = {
+        person.enrollment_id: posted if person.enrollment_id == posted_id else confirm_form(person.enrollment_id)
+        for person in people if person.status == "awaiting_confirmation"
+    }
+    return render_template(
+        "provider/registrants.html", offering=offering, people=people, forms=forms, status_labels=STATUS_LABELS,
+        result_labels=RESULT_LABELS,
+    )
+
+
+@bp.get("/pelatihan/<int:offering_id>/peserta", endpoint="registrants")
+@provider_required
+def registrants_view(offering_id: int):
+    """The offering's registrants: status, progress, and a confirmation form for those who finished."""
+    offering = own_offering(offering_id)
+    return _registrants_page(offering)
+
+
+@bp.post("/peserta/<int:enrollment_id>/konfirmasi")
+@provider_required
+def confirm(enrollment_id: int):
+    """Konfirmasi penyelesaian: a score and pass or fail; a pass issues the two certificates."""
+    enrollment = registrant_of(own_provider(), enrollment_id)
+    if enrollment is None:
+        abort(404)
+    form = confirm_form(enrollment_id)
+    back = redirect(url_for("provider.registrants", offering_id=enrollment.offering_id,
+                            _anchor=f"registrant-{enrollment_id}"))
+    if form.validate_on_submit():
+        try:
+            certificates = confirm_completion(current_actor(), enrollment, form.score.data, form.passed, clock.now())
+        except DomainError as error:
+            db.session.rollback()
+            if not error.field:  # e.g. already confirmed: the row no longer has a form to show it on
+                flash(error.message, "error")
+                return back
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if certificates:
+                flash(_("Completion confirmed. The provider's and Kemnaker's certificates have been issued."),
+                      "success")
+            else:
+                flash(_("Completion confirmed as not passed. No certificate is issued."), "success")
+            return back
+    return _registrants_page(enrollment.offering, form, enrollment_id)
