@@ -1,0 +1,66 @@
+"""Lembaga: the PMO grants and withdraws the Kartu Prakerja label (Berikan label / Cabut label)."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from portal import clock
+from portal.access import admin_required, current_actor
+from portal.admin import bp
+from portal.extensions import db
+from portal.forms import PortalForm
+from portal.models.catalogue import PROVIDER_KINDS
+from portal.services import DomainError
+from portal.services.labels import grant_label, provider_or_none, providers_for_review, withdraw_label
+
+KIND_LABELS = dict(zip(PROVIDER_KINDS, (_l("Government BLK"), _l("Community BLK"), _l("Private LPK")), strict=True))
+STATE_LABELS = {
+    "requested": _l("Requested"),
+    "labelled": _l("Labelled"),
+    "withdrawn": _l("Withdrawn"),
+    "none": _l("No label"),
+}
+
+
+class LabelForm(PortalForm):
+    """The Berikan / Cabut buttons: nothing but the CSRF token."""
+
+
+@bp.get("/lembaga")
+@admin_required
+def labels():
+    """Every lembaga with its label state; requests waiting for the PMO first."""
+    return render_template("admin/labels.html", providers=providers_for_review(), form=LabelForm(),
+                           kinds=KIND_LABELS, states=STATE_LABELS)
+
+
+def _change_label(provider_id: int, change, done_message):
+    provider = provider_or_none(provider_id) or abort(404)
+    if not LabelForm().validate_on_submit():
+        abort(400)
+    try:
+        change(current_actor(), provider, clock.now())
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(done_message(provider.name), "success")
+    return redirect(url_for("admin.labels", _anchor=f"provider-{provider_id}"))
+
+
+@bp.post("/lembaga/<int:provider_id>/berikan")
+@admin_required
+def grant(provider_id: int):
+    """Berikan label: the provider's offerings can be paid with the card from now on."""
+    return _change_label(provider_id, grant_label,
+                         lambda name: _("%(name)s now carries the Kartu Prakerja label.", name=name))
+
+
+@bp.post("/lembaga/<int:provider_id>/cabut")
+@admin_required
+def withdraw(provider_id: int):
+    """Cabut label: no new card purchases there; trainings already bought stay valid."""
+    return _change_label(provider_id, withdraw_label, lambda name: _(
+        "The label of %(name)s was withdrawn. Trainings already bought there stay valid.", name=name))

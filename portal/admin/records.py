@@ -1,0 +1,101 @@
+"""The PMO's records: Daftar hitam (blacklist), Buku besar (ledger and fund), and the audit log.
+
+Read-only pages; their filters are GET forms without CSRF, so a filtered page can be linked.
+"""
+from __future__ import annotations
+
+from flask import render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from wtforms import SearchField, SelectField
+from wtforms.validators import Optional
+
+from portal.access import admin_required
+from portal.admin import bp
+from portal.forms import PortalForm, choices, max_length
+from portal.services.fund import (
+    LEDGER_KINDS,
+    Page,
+    audit_actions,
+    audit_log,
+    blacklist_entries,
+    fund_account,
+    ledger_entries,
+)
+from portal.services.ledger import check_ledger
+
+KIND_LABELS = {"grant": _l("Grant to a card"), "purchase": _l("Training purchase"), "return": _l("Return to the fund")}
+ROLE_LABELS = {"admin": _l("PMO"), "provider_staff": _l("Provider staff"), "job_seeker": _l("Job seeker")}
+ACTION_LABELS = {
+    "label.grant": _l("Label granted"),
+    "label.withdraw": _l("Label withdrawn"),
+    "category.create": _l("Category added"),
+    "category.rename": _l("Category renamed"),
+    "programme.create": _l("Programme added"),
+    "programme.edit": _l("Programme edited"),
+    "card.issue": _l("Card issued"),
+    "card.import": _l("Cards uploaded (CSV)"),
+}
+
+
+class _FilterForm(PortalForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing, and its links must be shareable
+
+
+class LedgerFilter(_FilterForm):
+    jenis = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items(), blank=_l("All kinds")), validate_choice=False)
+
+
+class AuditFilter(_FilterForm):
+    aksi = SelectField(_l("Action"), validate_choice=False)
+
+
+class BlacklistFilter(_FilterForm):
+    nik = SearchField("NIK", [Optional(), max_length(40)], render_kw={"inputmode": "numeric"})
+
+
+def _page_number() -> int:
+    return max(1, request.args.get("halaman", 1, type=int) or 1)
+
+
+def _neighbours(page: Page, **filters) -> dict[str, str | None]:
+    """Links to the previous and next page, keeping the filters."""
+    kept = {name: value for name, value in filters.items() if value}
+    return {
+        "prev": url_for(request.endpoint, halaman=page.page - 1, **kept) if page.has_prev else None,
+        "next": url_for(request.endpoint, halaman=page.page + 1, **kept) if page.has_next else None,
+    }
+
+
+@bp.get("/daftar-hitam")
+@admin_required
+def blacklist():
+    """NIKs that can never join again, newest first, with the revoked card; find one NIK."""
+    form = BlacklistFilter(request.args)
+    nik = (form.nik.data or "").strip() if form.validate() else ""
+    page = blacklist_entries(nik, _page_number())
+    return render_template("admin/blacklist.html", form=form, page=page, links=_neighbours(page, nik=nik))
+
+
+@bp.get("/buku-besar")
+@admin_required
+def ledger():
+    """The fund account, the ledger check, and every ledger entry newest first (filter by kind)."""
+    form = LedgerFilter(request.args)
+    kind = form.jenis.data if form.jenis.data in LEDGER_KINDS else None
+    page = ledger_entries(kind, _page_number())
+    return render_template("admin/ledger.html", form=form, fund=fund_account(), check=check_ledger(), page=page,
+                           kinds=KIND_LABELS, links=_neighbours(page, jenis=kind))
+
+
+@bp.get("/audit")
+@admin_required
+def audit():
+    """Who did what, when (WIB), from where: every admin and provider action, newest first."""
+    form = AuditFilter(request.args)
+    actions = audit_actions()
+    form.aksi.choices = choices(((a, ACTION_LABELS.get(a, a)) for a in actions), blank=_l("All actions"))
+    action = form.aksi.data if form.aksi.data in actions else None
+    page = audit_log(action, _page_number())
+    return render_template("admin/audit.html", form=form, page=page, actions=ACTION_LABELS, roles=ROLE_LABELS,
+                           links=_neighbours(page, aksi=action))
