@@ -39,18 +39,22 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from portal.admin import bp as admin_bp
     from portal.auth import bp as auth_bp
+    from portal.certificates import bp as certificates_bp
     from portal.demo import bp as demo_bp
     from portal.main import bp as main_bp
     from portal.portfolio import bp as portfolio_bp
     from portal.prakerja import bp as prakerja_bp
+    from portal.provider import bp as provider_bp
     from portal.training import bp as training_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(training_bp)
     app.register_blueprint(portfolio_bp)
+    app.register_blueprint(certificates_bp)
     app.register_blueprint(prakerja_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(provider_bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo_bp)
 

@@ -5,6 +5,7 @@ PUBLIC_ENDPOINTS = {
     "main.index", "main.set_locale", "training.catalogue", "training.programme", "demo.phone",
     "auth.register", "auth.activate", "auth.resend_activation", "auth.login", "auth.logout",
     "auth.forgot", "auth.reset", "auth.resend_reset",
+    "certificates.check", "certificates.verify", "training.reviews",
 }
 
 

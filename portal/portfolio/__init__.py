@@ -3,4 +3,7 @@ from flask import Blueprint
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portofolio")
 
-from portal.portfolio import views  # noqa: E402,F401
+from portal.portfolio import (
+    reviews,  # noqa: E402,F401
+    views,  # noqa: E402,F401
+)

@@ -14,6 +14,7 @@ from portal.models import Enrollment
 from portal.portfolio import bp
 from portal.services import DomainError
 from portal.services.cards import cards_of
+from portal.services.certificates import outcome_of, outcomes_of
 from portal.services.learning import (
     enrollment_for,
     mark_session_done,
@@ -29,6 +30,8 @@ STATUS_LABELS = {
     "awaiting_confirmation": _l("Waiting for the provider's confirmation"),
     "completed": _l("Completed"),
 }
+# Who issued a certificate (also on the certificate pages).
+ISSUER_LABELS = {"provider": _l("Training provider"), "kemnaker": _l("Ministry of Manpower (Kemnaker)")}
 
 
 def _own_enrollment(enrollment_id: int) -> Enrollment:
@@ -48,24 +51,28 @@ def _checked_post() -> None:
 @bp.get("/")
 @job_seeker_required
 def index():
-    """Portofolio: the participant's trainings, their progress, and the card's remaining balance."""
+    """Portofolio: the participant's trainings, their progress, history, results and certificates,
+    and the card's remaining balance."""
     portfolio = portfolio_of(current_user) if current_user.is_participant else None
     cards = cards_of(current_user, clock.now()) if current_user.is_participant else []
+    outcomes = outcomes_of(current_user) if current_user.is_participant else {}
     return render_template(
         "portfolio/index.html", education_levels=EDUCATION_LEVELS, portfolio=portfolio, cards=cards,
-        status_labels=STATUS_LABELS,
+        status_labels=STATUS_LABELS, outcomes=outcomes, issuer_labels=ISSUER_LABELS,
     )
 
 
 @bp.get("/pelatihan/<int:enrollment_id>")
 @job_seeker_required
 def training(enrollment_id: int):
-    """One bought training: "Mulai Pelatihan" until started, then its sessions and progress."""
+    """One bought training: "Mulai Pelatihan" until started, then its sessions and progress; its
+    history, and once confirmed the score, the certificates and the review."""
     enrollment = _own_enrollment(enrollment_id)
     steps = sessions_with_progress(enrollment)
     return render_template(
         "portfolio/training.html", enrollment=enrollment, steps=steps,
         done=sum(step.done for step in steps), status_labels=STATUS_LABELS,
+        outcome=outcome_of(enrollment), issuer_labels=ISSUER_LABELS,
     )
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.sql.expression import ColumnCollection
 
 from portal.extensions import db
 from portal.models.catalogue import Category, Offering, Programme, Provider
+from portal.models.learning import Review
+from portal.services.reviews import Rating, rating_from, ratings_subquery
 
 SORTS = ("relevan", "termurah", "termahal", "judul", "penyedia")
 MAX_QUERY_WORDS = 8  # more words add nothing but slower LIKE clauses
@@ -87,10 +89,12 @@ class ProgrammePage:
 
 @dataclass(frozen=True)
 class ProgrammeDetail:
-    """A programme (category loaded) and its published offerings (providers loaded)."""
+    """A programme (category loaded), its published offerings (providers loaded) and their ratings
+    (by offering id; offerings without reviews are absent)."""
 
     programme: Programme
     offerings: list[Offering]
+    ratings: dict[int, Rating]
 
 
 def _escape_like(text: str) -> str:
@@ -214,20 +218,25 @@ def featured_programmes(limit: int) -> list[ProgrammeSummary]:
 
 def programme_detail(slug: str) -> ProgrammeDetail | None:
     """The programme called `slug` and its published offerings, labelled lembaga first, then
-    cheapest first; None when no programme has that slug. Two statements, whatever the size."""
+    cheapest first, each with its rating; None when no programme has that slug. Two statements,
+    whatever the size."""
     programme = db.session.scalar(
         select(Programme).options(joinedload(Programme.category)).where(Programme.slug == slug)
     )
     if programme is None:
         return None
-    offerings = db.session.scalars(
-        select(Offering)
+    of_programme = select(Offering.id).where(Offering.programme_id == programme.id)
+    rated = ratings_subquery(Review.offering_id.in_(of_programme))
+    rows = db.session.execute(
+        select(Offering, rated.c.average, rated.c.count)
         .join(Offering.provider)
+        .outerjoin(rated, rated.c.offering_id == Offering.id)
         .options(contains_eager(Offering.provider))
         .where(Offering.programme_id == programme.id, Offering.published.is_(True))
         .order_by(Provider.prakerja_label.desc(), Offering.price.asc(), Offering.start_date.asc(), Offering.id.asc())
     ).all()
-    return ProgrammeDetail(programme=programme, offerings=list(offerings))
+    ratings = {offering.id: rating_from(average, count) for offering, average, count in rows if count}
+    return ProgrammeDetail(programme=programme, offerings=[row[0] for row in rows], ratings=ratings)
 
 
 def list_categories() -> list[Category]:

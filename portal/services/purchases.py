@@ -24,6 +24,7 @@ from portal.services.otp import OtpRejected, otp_minutes, start_challenge, verif
 
 CARD_PAYMENT = "card_payment"
 _UNKNOWN_CARD = _l("No Kartu Prakerja with this number belongs to your account.")
+_NOT_LABELLED = _l("This provider does not carry the Kartu Prakerja label: the card cannot pay here.")
 
 
 class CardRefused(DomainError):
@@ -53,7 +54,7 @@ def check_card(user: User, offering: Offering, number: str, now: datetime) -> Ca
     An unknown card and someone else's card get the same message, so numbers cannot be probed.
     """
     if not offering.provider.prakerja_label:
-        raise DomainError(_l("This provider does not carry the Kartu Prakerja label: the card cannot pay here."))
+        raise DomainError(_NOT_LABELLED)
     number = "".join(number.split()).replace("-", "")
     if not is_valid_card_number(number):
         raise DomainError(_l("A Kartu Prakerja number is 16 digits and its last digit did not check out. "
@@ -170,5 +171,8 @@ def _take_seat(card: Card, offering: Offering) -> None:
         .values(seats_taken=Offering.seats_taken + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
-    if seated != 1:
+    if seated != 1:  # name the reason: the label may have been withdrawn since the code was sent
+        db.session.refresh(offering.provider)
+        if not offering.provider.prakerja_label:
+            raise CardRefused(_NOT_LABELLED, card)
         raise CardRefused(_l("No seats are left in this training. Choose another provider or schedule."), card)

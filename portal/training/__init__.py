@@ -3,4 +3,8 @@ from flask import Blueprint
 
 bp = Blueprint("training", __name__, url_prefix="/pelatihan")
 
-from portal.training import catalogue, participant  # noqa: E402,F401
+from portal.training import (  # noqa: E402,F401
+    catalogue,
+    participant,
+    reviews,  # noqa: E402,F401
+)

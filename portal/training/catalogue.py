@@ -34,11 +34,12 @@ def catalogue():
 @bp.get("/program/<slug>")
 @public
 def programme(slug: str):
-    """One programme: what it teaches and every lembaga offering it, labelled ones first."""
+    """One programme: what it teaches and every lembaga offering it, labelled ones first, each with
+    its average rating."""
     detail = programme_detail(slug)
     if detail is None:
         abort(404)
     return render_template(
         "training/programme.html", programme=detail.programme, offerings=detail.offerings,
-        mode_labels=MODE_LABELS,
+        mode_labels=MODE_LABELS, ratings=detail.ratings,
     )

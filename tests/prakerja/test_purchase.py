@@ -165,3 +165,11 @@ def test_a_second_training_can_be_bought_after_day_30(client, auth, buyer, sms, 
     paid = enter_code(client, enter_card(client, second.id, buyer.card.number), sms.last_code(PHONE))
     assert "Pembayaran Berhasil" in paid.get_data(as_text=True)
     assert db.session.get(Card, buyer.card.id).balance == 200_000 and check_ledger().balanced
+
+
+def test_label_withdrawn_after_the_code_was_sent_says_so(client, buyer, sms, clock):
+    page = enter_card(client, buyer.offering.id, buyer.card.number)
+    buyer.offering.provider.prakerja_label = False
+    db.session.commit()
+    html = enter_code(client, page, sms.last_code(PHONE)).get_data(as_text=True)
+    assert "tidak berlabel Kartu Prakerja" in html and count(Enrollment) == 0
