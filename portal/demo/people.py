@@ -9,11 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal.extensions import db
 from portal.models import Card, Offering, Provider, User, Wave
 from portal.services.cards import days_left, issue_card
+from portal.services.learning import mark_session_done, sessions_with_progress, start_training
 from portal.services.participants import save_participant_profile
 from portal.services.passwords import hash_password
 from portal.services.purchases import buy_training
@@ -43,8 +44,9 @@ PEOPLE = (
                "siti@demo.prakerja.id", "+6281200000001", card_wave=17),
     DemoPerson("last-day", _l("Participant, last day (1 day left)"), "3578061203900002", "Agus Setiawan",
                "agus@demo.prakerja.id", "+6281200000002", card_wave=16),
-    DemoPerson("bought", _l("Participant who already bought a training"), "3471025511980001", "Dewi Lestari",
-               "dewi@demo.prakerja.id", "+6281200000003", card_wave=16, buys=True),
+    DemoPerson("bought", _l("Participant whose training waits for the provider's confirmation"),
+               "3471025511980001", "Dewi Lestari", "dewi@demo.prakerja.id", "+6281200000003", card_wave=16,
+               buys=True),
     DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
                "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
@@ -80,12 +82,23 @@ def _account(person: DemoPerson, now: datetime) -> User:
     return user
 
 
-def _first_labelled_offering() -> Offering:
+DEMO_PROVIDER = "LPK Cipta Karya Mandiri"  # the demo staff's lembaga; Dewi trained there
+LABEL_REQUEST_FROM = "BLK Makassar"  # an unlabelled lembaga waiting for the admin's answer
+
+
+def _offering_at(provider_name: str) -> Offering | None:
     return db.session.scalar(
-        select(Offering).join(Provider).where(Provider.prakerja_label.is_(True), Offering.published.is_(True),
-                                              Offering.seats_taken < Offering.seats)
+        select(Offering).join(Provider).where(Provider.name == provider_name, Provider.prakerja_label.is_(True),
+                                              Offering.published.is_(True), Offering.seats_taken < Offering.seats)
         .order_by(Offering.price, Offering.id).limit(1)
     )
+
+
+def _work_through(user: User, enrollment, at: datetime) -> None:
+    """Start the training and mark every session done: it then waits for the lembaga's confirmation."""
+    start_training(user, enrollment, at)
+    for step in sessions_with_progress(enrollment):
+        mark_session_done(user, enrollment, step.id, at)
 
 
 def seed_people(now: datetime) -> int:
@@ -101,12 +114,18 @@ def seed_people(now: datetime) -> int:
             continue
         opened = db.session.scalar(select(Wave.opened_at).where(Wave.number == person.card_wave))
         card = issue_card(person.nik, person.name, person.phone, person.card_wave, opened, now)
-        offering = _first_labelled_offering() if person.buys else None
+        offering = _offering_at(DEMO_PROVIDER) if person.buys else None
         if offering is not None:  # the catalogue is seeded first; without it there is nothing to buy
             db.session.refresh(user)
-            buy_training(user, card, offering, opened + timedelta(days=3))
+            enrollment = buy_training(user, card, offering, opened + timedelta(days=3))
+            _work_through(user, enrollment, opened + timedelta(days=4))
     # Wave 12's card is long past its deadline: the sweep itself revokes it, as it would live.
     revoke_batch(now, batch_size=1000)
+    # A pending label request for the admin to answer (no staff account to make it through the UI).
+    db.session.execute(
+        update(Provider).where(Provider.name == LABEL_REQUEST_FROM, Provider.prakerja_label.is_(False),
+                               Provider.label_requested_at.is_(None)).values(label_requested_at=now)
+    )
     return created
 
 

@@ -68,6 +68,9 @@ def test_demo_people_are_at_their_moments(runner, clock):
     assert db.session.scalar(select(func.count(Enrollment.id))) == 1
     joko = db.session.scalar(select(Card).where(Card.holder_name == "Joko Susilo"))
     assert joko.status == "revoked" and joko.revoked_at is not None and joko.balance == 0
+    dewi = db.session.scalar(select(Enrollment))
+    assert dewi.status == "awaiting_confirmation" and dewi.offering.provider.name == "LPK Cipta Karya Mandiri"
+    assert db.session.scalar(select(Provider.label_requested_at).where(Provider.name == "BLK Makassar"))
     staff = db.session.scalar(select(User).where(User.role == "provider_staff"))
     assert db.session.get(Provider, staff.provider_id).name == "LPK Cipta Karya Mandiri"
     roles = set(db.session.scalars(select(User.role)))
