@@ -12,6 +12,7 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.update(settings.load((config or {}).get("PORTAL_ENV")))
     app.config.update(config or {})
+    register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -20,6 +21,16 @@ def create_app(config: dict | None = None) -> Flask:
     register_demo_clock(app)
     register_scheduler(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    # Behind TRUSTED_PROXIES reverse proxies, the client's address (rate limits, the audit log)
+    # and the scheme come from their X-Forwarded-* headers; with none, those headers are ignored.
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
 
 def register_extensions(app: Flask) -> None:

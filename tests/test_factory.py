@@ -65,3 +65,20 @@ def test_production_app_has_no_demo_pages(production_env):
 def test_unknown_profile():
     with pytest.raises(ConfigError, match="PORTAL_ENV"):
         load("staging")
+
+
+def test_client_address_comes_from_trusted_proxies_only(make_app):
+    from flask import request
+
+    seen = {}
+    for proxies in (0, 1):
+        app = make_app(TRUSTED_PROXIES=proxies)
+
+        @app.get("/_address")
+        def address(proxies=proxies):
+            seen[proxies] = request.remote_addr
+            return ""
+
+        app.test_client().get("/_address", headers={"X-Forwarded-For": "203.0.113.7"},
+                              environ_base={"REMOTE_ADDR": "10.0.0.2"})
+    assert seen == {0: "10.0.0.2", 1: "203.0.113.7"}
