@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_security_headers(app)
     register_template_helpers(app)
     register_commands(app)
     register_demo_clock(app)
@@ -68,6 +69,12 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(provider_bp)
     if app.config["DEMO_MODE"]:
         app.register_blueprint(demo_bp)
+
+
+def register_security_headers(app: Flask) -> None:
+    from portal.security import register_security_headers as add_headers
+
+    add_headers(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
