@@ -45,7 +45,9 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from portal.auth import sessions  # noqa: F401  (registers the user loader)
+    from portal.auth import sessions  # the user loader, and the session's time limits
+
+    sessions.register(app)
 
 
 def register_blueprints(app: Flask) -> None:

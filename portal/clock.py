@@ -18,6 +18,12 @@ def now() -> datetime:
     return datetime.now(UTC) + _offset
 
 
+def real_now() -> datetime:
+    """Wall-clock UTC now, without the demo offset: for what must not move with the demo clock
+    (session timeouts, job leases, the scheduler's timetable)."""
+    return now() - _offset
+
+
 def offset() -> timedelta:
     """How far the demo clock is moved from real time."""
     return _offset

@@ -67,7 +67,8 @@ def base_settings() -> dict:
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "20 per minute"),
         "CATALOGUE_PAGE_SIZE": 12,
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # a login lasts at most this long
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

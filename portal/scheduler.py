@@ -24,9 +24,9 @@ from flask import Flask, current_app
 from flask.cli import AppGroup, run_command, with_appcontext
 from flask.helpers import get_debug_flag
 
+from portal import clock
 from portal.clock import WIB, to_wib
 from portal.jobs import JOBS, describe_error, format_counts, recent_runs, run_counts, run_job
-from portal.jobs.locks import real_now
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     # so misfire_grace_time alone cannot catch them up. The sweep is idempotent and revokes
     # everything already past its deadline, so one run at start does; coalesce keeps it one.
     add("sweep", "sweep", IntervalTrigger(minutes=app.config["SCHEDULER_SWEEP_MINUTES"], timezone=WIB),
-        next_run_time=real_now().astimezone(WIB))
+        next_run_time=clock.real_now().astimezone(WIB))
     # Deadlines end at 23:59:59 WIB: revoke right after midnight, not up to 5 minutes later.
     add("sweep-midnight", "sweep", CronTrigger(hour=0, minute=0, timezone=WIB))
     # 09:00 WIB sends the day's reminders; the hourly runs until 20:00 only retry what the SMS

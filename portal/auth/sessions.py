@@ -2,8 +2,12 @@
 (password reset) ends every session that carries the old one."""
 from __future__ import annotations
 
+from flask import flash, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user, logout_user
 
+from portal import clock
 from portal.extensions import db, login_manager
 from portal.models import User
 
@@ -22,3 +26,27 @@ def load_user(user_id: str) -> User | None:
     if user is None or user.session_version != int(version):
         return None
     return user
+
+
+def register(app) -> None:
+    """End a login after SESSION_IDLE_TIMEOUT without a request, and PERMANENT_SESSION_LIFETIME after
+    it began, whatever happens in between. Real time, not the demo clock, counts here."""
+
+    @app.before_request
+    def enforce_session_limits():
+        if request.endpoint == "static" or not current_user.is_authenticated:
+            return None
+        now = clock.real_now().timestamp()
+        idle = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+        absolute = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        seen, since = session.get("seen", now), session.setdefault("since", now)
+        if now - seen > idle or now - since > absolute:
+            locale = session.get("locale")
+            logout_user()
+            session.clear()
+            if locale:
+                session["locale"] = locale
+            flash(_("Your session has ended for your security. Please log in again."), "info")
+            return redirect(url_for("auth.login", next=request.path if request.method == "GET" else None))
+        session["seen"] = now
+        return None

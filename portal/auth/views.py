@@ -116,6 +116,7 @@ def login():
             target = safe_next(request.args.get("next"))
             _fresh_session()  # nothing from before the login carries over
             login_user(user)
+            session["since"] = session["seen"] = clock.real_now().timestamp()  # see auth/sessions.py
             flash(_("Welcome, %(name)s.", name=user.full_name), "success")
             return redirect(target or url_for("main.index"))
     return _login_page(form)

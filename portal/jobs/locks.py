@@ -15,7 +15,7 @@ import socket
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import insert, or_, text, update
 from sqlalchemy.exc import IntegrityError
@@ -31,12 +31,6 @@ _leases = JobLease.__table__
 def process_name() -> str:
     """`host:pid` of this process, as recorded on job runs (fits the 120-character columns)."""
     return f"{socket.gethostname()[:100]}:{os.getpid()}"
-
-
-def real_now() -> datetime:
-    """Wall-clock UTC now. Leases and the scheduler's timetable run on real time: the demo offset
-    moves the programme's time (deadlines), not how long a lock has been held."""
-    return clock.now() - clock.offset()
 
 
 def advisory_key(name: str) -> int:
@@ -92,7 +86,7 @@ def _lease(name: str, ttl: timedelta) -> Iterator[bool]:
 
 
 def _take_lease(name: str, me: str, ttl: timedelta) -> bool:
-    now = real_now()
+    now = clock.real_now()  # leases run on real time, not the demo clock
     with db.engine.connect() as conn, conn.begin():
         try:
             with conn.begin_nested():  # the row may exist already, or another process makes it now

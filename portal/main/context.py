@@ -17,6 +17,7 @@ def register(app) -> None:
             "blank_form": FlaskForm,  # CSRF token for small button-only forms
             "otp_digits": CODE_DIGITS,
             "otp_minutes": otp_minutes(),
+            "session_idle_minutes": int(current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds() // 60),
         }
 
     app.jinja_env.filters["province"] = province_name
