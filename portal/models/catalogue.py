@@ -91,3 +91,9 @@ class Offering(db.Model):
     @property
     def seats_left(self) -> int:
         return self.seats - self.seats_taken
+
+    @property
+    def open_to_card_holders(self) -> bool:
+        """Published, labelled and with a seat left: the `Daftar` button shows. The purchase itself
+        re-checks all of it in guarded UPDATEs (portal/services/purchases.py)."""
+        return self.published and self.provider.prakerja_label and self.seats_left > 0
