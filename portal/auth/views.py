@@ -34,6 +34,7 @@ def _pending_activation():
 
 @bp.route("/buat-akun", methods=["GET", "POST"])
 @public
+@otp_limit  # each new account is a new phone to send a code to
 def register():
     """Buat Akun: create an inactive account and send the activation code by SMS."""
     if current_user.is_authenticated:

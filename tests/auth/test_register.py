@@ -202,3 +202,18 @@ def test_phone_already_used_by_another_account(client, sms):
     create_user(nik="3171021207000001", email="lain@contoh.id", phone="+6281234567890")
     html = register(client).get_data(as_text=True)
     assert "Nomor HP ini sudah digunakan akun lain" in html and users() == 1 and sms.sent == []
+
+
+def test_account_creation_is_limited_per_address(make_app):
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_OTP="2 per minute", RATELIMIT_STORAGE_URI="memory://")
+    client = app.test_client()
+    with app.app_context():
+        statuses = []
+        for i in range(3):
+            page = client.get("/buat-akun")
+            filled = form(client, page, "Daftar Sekarang")
+            for label, value in {**GOOD, "NIK": f"31710212070000{i + 1:02d}", "Email": f"warga{i}@contoh.id",
+                                 "Nomor HP": f"08123456{i:04d}"}.items():
+                filled.fill(label, value)
+            statuses.append(filled.submit(follow_redirects=False).status_code)
+        assert statuses == [302, 302, 429] and users() == 2
