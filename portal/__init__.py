@@ -7,11 +7,20 @@ from portal import config as settings
 from portal.paths import STATIC, TEMPLATES
 
 
+class Portal(Flask):
+    def log_exception(self, exc_info) -> None:
+        # Flask's default would print the exception's text, values from the database included.
+        from portal.logs import log_request_exception
+
+        log_request_exception(self, exc_info)
+
+
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides the settings of the PORTAL_ENV profile."""
-    app = Flask(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
+    app = Portal(__name__, template_folder=str(TEMPLATES), static_folder=str(STATIC))
     app.config.update(settings.load((config or {}).get("PORTAL_ENV")))
     app.config.update(config or {})
+    register_logging(app)  # first, so its request hooks run before the others
     register_proxies(app)
     register_extensions(app)
     register_blueprints(app)
@@ -22,6 +31,12 @@ def create_app(config: dict | None = None) -> Flask:
     register_demo_clock(app)
     register_scheduler(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    from portal.logs import register_logging as install
+
+    install(app)
 
 
 def register_proxies(app: Flask) -> None:
@@ -55,12 +70,14 @@ def register_blueprints(app: Flask) -> None:
     from portal.auth import bp as auth_bp
     from portal.certificates import bp as certificates_bp
     from portal.demo import bp as demo_bp
+    from portal.health import bp as health_bp
     from portal.main import bp as main_bp
     from portal.portfolio import bp as portfolio_bp
     from portal.prakerja import bp as prakerja_bp
     from portal.provider import bp as provider_bp
     from portal.training import bp as training_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(training_bp)

@@ -42,10 +42,20 @@ def _normalise_url(url: str) -> str:
     return url
 
 
+# Redis answers in well under a millisecond; past a second it is down, and the limiter falls back to
+# per-process counters instead of holding the request (redis-py waits 5 s by default).
+_REDIS_TIMEOUTS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+
+
+def _ratelimit_storage_options(uri: str) -> dict:
+    return dict(_REDIS_TIMEOUTS) if uri.startswith(("redis://", "rediss://", "redis+")) else {}
+
+
 def base_settings() -> dict:
     """Settings shared by every profile."""
     return {
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement is logged without its values (NIKs, card numbers).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS),
@@ -63,6 +73,11 @@ def base_settings() -> dict:
         "OTP_RESEND_INTERVAL": timedelta(seconds=60),
         "OTP_MAX_CHALLENGES_PER_HOUR": 5,  # new codes of one purpose per account
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_OPTIONS": _ratelimit_storage_options(os.environ.get("RATELIMIT_STORAGE_URI", "")),
+        # Redis down: count in each process's memory until it is back (Flask-Limiter checks it again
+        # after 1, 2, 4, ... 32 s) rather than refuse every login, or count nothing. README, "Scaling out".
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "portal"),  # one Redis, several sites
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "20 per minute"),
@@ -76,6 +91,9 @@ def base_settings() -> dict:
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         # How many reverse proxies stand in front of the app; their X-Forwarded-For is trusted.
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # JSON lines on stderr with a request id (portal/logs.py); the test profile turns them off.
+        "LOG_JSON": _env_bool("LOG_JSON", True),
+        "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO").upper(),
     }
 
 
@@ -122,6 +140,7 @@ def test_settings() -> dict:
         "SMS_BACKEND": "memory",
         "DEMO_MODE": True,
         "RATELIMIT_ENABLED": False,
+        "LOG_JSON": _env_bool("LOG_JSON", False),  # pytest captures and shows log records itself
     }
 
 

@@ -26,7 +26,8 @@ from flask.helpers import get_debug_flag
 
 from portal import clock
 from portal.clock import WIB, to_wib
-from portal.jobs import JOBS, describe_error, format_counts, recent_runs, run_counts, run_job
+from portal.jobs import JOBS, format_counts, recent_runs, run_counts, run_job
+from portal.logs import describe_error
 
 log = logging.getLogger(__name__)
 

@@ -19,7 +19,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from portal import create_app
-from portal.extensions import db
+from portal.extensions import db, limiter
 from tests import factories
 from tests.browser import form
 
@@ -96,6 +96,8 @@ def app(base_app):
 def make_app(app, base_app):
     """Build another app with different settings on the same test database (emptied after)."""
     made = []
+    # The limiter is one object per process, reconfigured by every create_app: put it back after.
+    saved_limiter = dict(vars(limiter))
 
     def build(**overrides):
         settings = {"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": base_app.config["SQLALCHEMY_DATABASE_URI"]}
@@ -108,6 +110,8 @@ def make_app(app, base_app):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+    vars(limiter).clear()
+    vars(limiter).update(saved_limiter)
 
 
 @pytest.fixture

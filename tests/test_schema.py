@@ -22,3 +22,21 @@ def test_money_and_seat_rules_are_enforced_by_the_database(app):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_a_failed_request_logs_no_value_from_the_database(make_app, caplog):
+    from tests.factories import NIK, create_user
+
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/_duplicate")
+    def duplicate():
+        create_user(email="lain@contoh.id", phone="+6281299990000")  # the same NIK again
+        return ""
+
+    with app.app_context():
+        create_user()
+        caplog.set_level("ERROR")
+        assert app.test_client().get("/_duplicate").status_code == 500
+    assert "Exception on /_duplicate" in caplog.text and "IntegrityError" in caplog.text
+    assert NIK not in caplog.text and "INSERT" not in caplog.text

@@ -7,27 +7,24 @@ from __future__ import annotations
 
 import json
 import logging
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from sqlalchemy.exc import StatementError
 
 from portal import clock
 from portal.extensions import db
 from portal.jobs.locks import job_lock, process_name
+from portal.logs import describe_error, where_raised
 from portal.models import JobRun
 
 log = logging.getLogger(__name__)
 
 Counts = dict[str, int]
 TRIGGERS = ("scheduled", "manual", "cli")  # manual: the admin's "Jalankan sekarang" button
-MAX_ERROR_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
             db.session.rollback()  # the job's unfinished batch
             description = describe_error(error)
             _finish(run, "error", error=description)
-            log.error("Job %s (%s) failed%s: %s", name, trigger, _where(error), description)
+            log.error("Job %s (%s) failed%s: %s", name, trigger, where_raised(error), description)
             if trigger == "cli" or not isinstance(error, Exception):
                 raise
             return run
@@ -121,25 +118,6 @@ def _finish(run: JobRun, status: str, counts: Counts | None = None, error: str |
     run.counts = json.dumps(counts or {}, sort_keys=True)
     run.error = error
     db.session.commit()  # also the job's last batch, should it have left one uncommitted
-
-
-def describe_error(error: BaseException) -> str:
-    """`Type: message`, for the admin and the log: no traceback, no locals, and for a database
-    error only the driver's first line, never the SQL or its parameters (they may hold a NIK)."""
-    message = str(error)
-    if isinstance(error, StatementError) and error.orig is not None:
-        lines = str(error.orig).strip().splitlines()
-        message = lines[0] if lines else type(error.orig).__name__
-    return f"{type(error).__name__}: {message}"[:MAX_ERROR_LENGTH]
-
-
-def _where(error: BaseException) -> str:
-    """Where the error was raised (file, line, function): enough to find it, nothing from the data."""
-    frames = traceback.extract_tb(error.__traceback__)
-    if not frames:
-        return ""
-    last = frames[-1]
-    return f" at {Path(last.filename).name}:{last.lineno} in {last.name}"
 
 
 def run_counts(run: JobRun) -> Counts:

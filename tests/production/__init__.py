@@ -1,0 +1,1 @@
+"""Production setup: JSON logs and request ids, /healthz, rate limits in Redis, gunicorn settings."""
