@@ -81,6 +81,13 @@ def base_settings() -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
         "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "20 per minute"),
+        # Refused logins per NIK/email typed, from any address (the per-address limit is RATELIMIT_LOGIN).
+        "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute"),
+        # Codes sent to one phone, registration, reset and payment together.
+        "RATELIMIT_OTP_PHONE": os.environ.get("RATELIMIT_OTP_PHONE", "5 per 10 minutes"),
+        "RATELIMIT_CARD_TRIES": os.environ.get("RATELIMIT_CARD_TRIES", "10 per hour"),  # per account
+        # Consecutive wrong passwords that lock an account until "Kendala Masuk ke Akun?" resets it.
+        "LOGIN_LOCK_AFTER": int(os.environ.get("LOGIN_LOCK_AFTER", "10")),
         "CATALOGUE_PAGE_SIZE": 12,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # a login lasts at most this long
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),

@@ -1,8 +1,113 @@
-"""Per-address request limits (Flask-Limiter), sized in the settings."""
-from flask import current_app
+"""Request limits (Flask-Limiter), sized in the settings: per address, per account, per phone.
 
-from portal.extensions import limiter
+Keys that name a person (a login typed, a phone number) are stored as an HMAC keyed by SECRET_KEY,
+so the counters in Redis hold no NIK, email or phone number.
+"""
+from __future__ import annotations
 
-login_limit = limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], methods=["POST"])
+import hashlib
+import hmac
+
+from flask import current_app, request, session
+from flask_limiter.util import get_remote_address
+from flask_login import current_user
+
+from portal.extensions import db, limiter
+from portal.models import User
+from portal.services import DomainError
+from portal.services.accounts import normalise_phone, phone_for_login
+from portal.services.otp import find_challenge
+from portal.services.purchases import CARD_PAYMENT, latest_card_of
+
+
+def _setting(name: str):
+    return lambda: current_app.config[name]
+
+
+def _pseudonym(kind: str, value: str) -> str:
+    key = current_app.config["SECRET_KEY"].encode()
+    return f"{kind}:{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]}"
+
+
+def _failed_login(response) -> bool:
+    # The form shown again (200) is a refused login; a redirect is a login (or an activation to finish).
+    return response.status_code == 200
+
+
+def _code_went_out(response) -> bool:
+    # The page moved on: a code was sent (or, for an unknown account in a reset, seemed to be).
+    return 300 <= response.status_code < 400
+
+
+def typed_login() -> str:
+    """The NIK or email typed in the form, normalised as the login lookup does it."""
+    return _pseudonym("login", request.form.get("login", "").strip().lower())
+
+
+def _phone_key(phone: str | None) -> str:
+    # No phone to name (unknown account, nothing pending): count the address instead.
+    return _pseudonym("phone", phone) if phone else f"ip:{get_remote_address()}"
+
+
+def _registration_phone() -> str:
+    typed = request.form.get("phone", "")
+    try:
+        return _phone_key(normalise_phone(typed))
+    except DomainError:
+        return _phone_key(typed.strip())
+
+
+def _activation_phone() -> str:
+    user_id = (session.get("activation") or {}).get("user_id")
+    user = db.session.get(User, user_id) if user_id else None
+    return _phone_key(user.phone if user else None)
+
+
+def _reset_phone() -> str:
+    login = request.form.get("login") if request.endpoint == "auth.forgot" else None
+    if login is None:  # Kirim ulang kode: the login kept in the session
+        login = (session.get("reset") or {}).get("login", "")
+    phone = phone_for_login(login) if len(login) <= 254 and login.isprintable() else None
+    # An unknown account is counted by the login typed, as a known one is by its phone, so the 429
+    # comes after the same number of tries for both and does not tell them apart.
+    return _pseudonym("phone", phone) if phone else _pseudonym("login", login.strip().lower())
+
+
+def _payment_phone() -> str:
+    if not current_user.is_authenticated:
+        return _phone_key(None)
+    challenge_id = (request.view_args or {}).get("challenge_id")
+    if challenge_id is not None:
+        challenge = find_challenge(challenge_id, current_user.id, CARD_PAYMENT)
+        return _phone_key(challenge.phone if challenge else None)
+    card = latest_card_of(current_user)  # a code only ever goes to the holder's own card's phone
+    return _phone_key(card.phone if card else None)
+
+
+def _account() -> str:
+    return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
+
+
+login_limit = limiter.limit(_setting("RATELIMIT_LOGIN"), methods=["POST"])
+# Refused logins per NIK/email typed, from any address; a right password does not count.
+login_account_limit = limiter.limit(
+    _setting("RATELIMIT_LOGIN_ACCOUNT"), key_func=typed_login, methods=["POST"], deduct_when=_failed_login,
+)
 # Every page that sends or checks an SMS code.
-otp_limit = limiter.limit(lambda: current_app.config["RATELIMIT_OTP"], methods=["POST"])
+otp_limit = limiter.limit(_setting("RATELIMIT_OTP"), methods=["POST"])
+
+
+def _otp_phone_limit(key_func):
+    # One scope for every page that sends a code: registration, reset and payment share the count.
+    return limiter.shared_limit(
+        _setting("RATELIMIT_OTP_PHONE"), scope="otp-phone", key_func=key_func, methods=["POST"],
+        deduct_when=_code_went_out,
+    )
+
+
+registration_phone_limit = _otp_phone_limit(_registration_phone)
+activation_phone_limit = _otp_phone_limit(_activation_phone)
+reset_phone_limit = _otp_phone_limit(_reset_phone)
+payment_phone_limit = _otp_phone_limit(_payment_phone)
+# Kartu Prakerja numbers typed at Daftar, per account (from any address).
+card_tries_limit = limiter.limit(_setting("RATELIMIT_CARD_TRIES"), key_func=_account, methods=["POST"])

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, PasswordField, StringField, SubmitField, TelField
-from wtforms.validators import EqualTo, Length, Regexp
+from wtforms.validators import EqualTo, Regexp
 
 from portal.forms import PortalForm, max_length, required
 from portal.services.otp import CODE_DIGITS
@@ -35,7 +35,7 @@ class ResendForm(PortalForm):
 
 class LoginForm(PortalForm):
     login = StringField(_l("NIK or Email"), [required(), max_length(254)])
-    password = PasswordField(_l("Password"), [required(), Length(max=128)])
+    password = PasswordField(_l("Password"), [required(), max_length(128)])
     submit = SubmitField(_l("Log in"))
 
 

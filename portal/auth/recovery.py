@@ -12,7 +12,7 @@ from portal.auth.forms import ForgotForm, ResendForm, ResetForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
-from portal.limits import otp_limit
+from portal.limits import otp_limit, reset_phone_limit
 from portal.services import DomainError, accounts
 from portal.services.otp import OtpRejected, seconds_until_resend
 from portal.services.sms import SmsNotSent
@@ -27,6 +27,7 @@ def _pending_reset():
 @bp.route("/kendala-masuk", methods=["GET", "POST"])
 @public
 @otp_limit
+@reset_phone_limit
 def forgot():
     """Step 1: NIK or email. The answer is the same whether the account exists or not."""
     form = ForgotForm()
@@ -77,6 +78,7 @@ def reset():
 @bp.post("/kendala-masuk/kirim-ulang")
 @public
 @otp_limit
+@reset_phone_limit
 def resend_reset():
     """Kirim ulang kode for a password reset; the answer does not tell whether the account exists."""
     resend_and_report(_pending_reset(), accounts.reset_sms, sent=_l("If the account exists, a new code has been sent."))

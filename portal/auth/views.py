@@ -12,7 +12,7 @@ from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendFor
 from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
-from portal.limits import login_limit, otp_limit
+from portal.limits import activation_phone_limit, login_account_limit, login_limit, otp_limit, registration_phone_limit
 from portal.models import User
 from portal.redirects import safe_next
 from portal.services import DomainError, accounts
@@ -35,6 +35,7 @@ def _pending_activation():
 @bp.route("/buat-akun", methods=["GET", "POST"])
 @public
 @otp_limit  # each new account is a new phone to send a code to
+@registration_phone_limit
 def register():
     """Buat Akun: create an inactive account and send the activation code by SMS."""
     if current_user.is_authenticated:
@@ -89,6 +90,7 @@ def activate():
 @bp.post("/aktivasi/kirim-ulang")
 @public
 @otp_limit
+@activation_phone_limit
 def resend_activation():
     """Kirim ulang kode for activation."""
     user, challenge = _pending_activation()
@@ -101,6 +103,7 @@ def resend_activation():
 @bp.route("/masuk", methods=["GET", "POST"])
 @public
 @login_limit
+@login_account_limit
 def login():
     """Masuk by NIK or email; one message for an unknown account and a wrong password."""
     if current_user.is_authenticated:
@@ -108,12 +111,16 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.login.data, form.password.data)
+            user = accounts.authenticate(form.login.data, form.password.data, clock.now())
         except accounts.AccountNotActivated as pending:
             return _restart_activation(pending.user, form)
+        except accounts.LoginRefused as error:
+            db.session.commit()  # the failure count (and the lock) must stick
+            show_domain_error(form, error)
         except DomainError as error:
             show_domain_error(form, error)
         else:
+            db.session.commit()  # the failure count back to zero
             target = safe_next(request.args.get("next"))
             _fresh_session()  # nothing from before the login carries over
             login_user(user)

@@ -31,6 +31,9 @@ class User(UserMixin, db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie's id: bumping it ends every session of this account.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    # Consecutive wrong passwords; at LOGIN_LOCK_AFTER the account is locked until a password reset.
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Provider staff belong to exactly one lembaga (set when their account is made); nobody else has one.
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
 

@@ -10,7 +10,7 @@ from portal.auth.forms import ResendForm
 from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
-from portal.limits import otp_limit
+from portal.limits import card_tries_limit, otp_limit, payment_phone_limit
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
 from portal.services import DomainError
@@ -33,6 +33,8 @@ from portal.services.sms import SmsNotSent
 @bp.route("/daftar/<int:offering_id>", methods=["GET", "POST"])
 @participant_required
 @otp_limit
+@card_tries_limit
+@payment_phone_limit
 def register(offering_id: int):
     """Daftar at an offering: the card number, checked before any SMS is sent."""
     offering = offering_for_registration(offering_id) or abort(404)
@@ -91,6 +93,7 @@ def verify(challenge_id: int):
 @bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")
 @participant_required
 @otp_limit
+@payment_phone_limit
 def resend(challenge_id: int):
     """Kirim ulang kode for a payment."""
     challenge, _card, offering = _payment_or_404(challenge_id)
