@@ -1,7 +1,7 @@
 """Form helpers shared by every blueprint."""
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -19,21 +19,33 @@ WTFORMS_MESSAGES = (
 
 
 class _BabelTranslations:
-    """WTForms asks its forms for translations; answer with the portal's Flask-Babel catalogue."""
+    """WTForms asks its forms for translations; answer with the portal's Flask-Babel catalogue.
+
+    Unformatted: WTForms fills in its own placeholders (`%(max)d`, ...) afterwards.
+    """
 
     def gettext(self, text):
-        return gettext(text)
+        return get_translations().ugettext(text)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 class PortalForm(FlaskForm):
-    """The base of every form: CSRF from Flask-WTF, messages in the visitor's language."""
+    """The base of every form: CSRF from Flask-WTF, messages in the visitor's language, and no
+    NUL character in any text (PostgreSQL refuses to store one; no person types one)."""
 
     class Meta:
         def get_translations(self, form):
             return _BabelTranslations()
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for field in self:
+            if isinstance(field.data, str) and "\x00" in field.data:
+                field.errors = [*field.errors, _l("This field contains a character that is not allowed.")]
+                valid = False
+        return valid
 
 
 def required():

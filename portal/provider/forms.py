@@ -63,7 +63,8 @@ class ProfileForm(PortalForm):
 class _Rupiah:
     def __call__(self, form, field):
         try:
-            field.amount = parse_rupiah(field.data or "")
+            # A field filled from the offering holds an int until the form is posted.
+            field.amount = parse_rupiah(str(field.data or ""))
         except ValueError as error:
             raise ValidationError(str(error.args[0])) from None
 

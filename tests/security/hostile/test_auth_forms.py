@@ -1,0 +1,57 @@
+"""Hostile values in the account forms: Buat Akun, Aktivasi, Masuk, Kendala Masuk, Kata Sandi Baru."""
+from __future__ import annotations
+
+from hypothesis import given
+
+from tests.browser import form
+from tests.factories import PASSWORD, create_user
+from tests.security.hostile.common import FORM_SETTINGS, attack, form_data
+
+REGISTER = ["nik", "full_name", "mother_maiden_name", "email", "phone", "password", "confirm"]
+
+
+@FORM_SETTINGS
+@given(data=form_data(REGISTER))
+def test_buat_akun(app, client, clock, data):
+    attack(client, "/buat-akun", "/buat-akun", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["code"]))
+def test_aktivasi(app, client, clock, sms, data):
+    if client.get("/aktivasi").status_code != 200:  # first example: an account waiting for its code
+        page = form(client, client.get("/buat-akun"), "Daftar Sekarang")
+        for label, text in {"NIK": "3273014508950011", "Nama Lengkap": "Rina Marlina", "Nama Ibu Kandung": "Sri",
+                            "Email": "rina@contoh.id", "Nomor HP": "0812 3456 7890",
+                            "Kata Sandi": PASSWORD, "Ulangi Kata Sandi": PASSWORD}.items():
+            page.fill(label, text)
+        assert page.submit().request.path == "/aktivasi"
+    attack(client, "/aktivasi", "/aktivasi", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["login", "password"]))
+def test_masuk(app, client, clock, data):
+    if not getattr(client, "_account", None):
+        create_user()
+        client._account = True
+    response = attack(client, "/masuk", "/masuk", data)
+    assert response.status_code != 302, "a hostile login got in"
+
+
+@FORM_SETTINGS
+@given(data=form_data(["login"]))
+def test_kendala_masuk(app, client, clock, data):
+    if not getattr(client, "_account", None):
+        create_user()
+        client._account = True
+    attack(client, "/kendala-masuk", "/kendala-masuk", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["code", "password", "confirm"]))
+def test_kata_sandi_baru(app, client, clock, data):
+    if client.get("/kendala-masuk/kata-sandi-baru").status_code != 200:
+        user = create_user()
+        form(client, client.get("/kendala-masuk"), "Kirim Kode").fill("NIK atau Email", user.email).submit()
+    attack(client, "/kendala-masuk/kata-sandi-baru", "/kendala-masuk/kata-sandi-baru", data)
