@@ -84,8 +84,8 @@ def certificate_for(user: User, certificate_id: int) -> Certificate | None:
 def code_candidates(code: str) -> list[str]:
     """The stored forms a typed code may stand for: upper-case, blanks gone, dashes optional.
 
-    Codes read `PK-` then two groups of five (e.g. `PK-7KQ2M-X9D4T`) (two equal halves after `PK`), so `pk7kq2mx9d4t` and
-    `PK-7KQ2M-X9D4T` name the same certificate. Nothing plausible -> an empty list.
+    Codes read `PK-` then two groups of five, so `pk7kq2mx9d4t` and `PK-7KQ2M-X9D4T` name the same
+    certificate. Nothing plausible -> an empty list.
     """
     typed = _DASHES.sub("-", "".join(code.split()).upper())
     compact = typed.replace("-", "")
