@@ -6,9 +6,8 @@ price a participant could pay among the offerings that match.
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Select, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -17,6 +16,7 @@ from sqlalchemy.sql.expression import ColumnCollection
 from portal.extensions import db
 from portal.models.catalogue import Category, Offering, Programme, Provider
 from portal.models.learning import Review
+from portal.services.paging import Paged
 from portal.services.reviews import Rating, rating_from, ratings_subquery
 
 SORTS = ("relevan", "termurah", "termahal", "judul", "penyedia")
@@ -51,25 +51,10 @@ class ProgrammeSummary:
 
 
 @dataclass(frozen=True)
-class ProgrammePage:
+class ProgrammePage(Paged):
     """One page of search results."""
 
-    items: list[ProgrammeSummary]
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return math.ceil(self.total / self.per_page) if self.total else 0
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+    items: list[ProgrammeSummary] = field(default_factory=list)
 
     @property
     def beyond_last(self) -> bool:

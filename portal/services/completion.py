@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +19,7 @@ from portal.extensions import db
 from portal.models import Certificate, Enrollment, Offering, Provider, SessionProgress, TrainingSession, User
 from portal.services import DomainError
 from portal.services.audit import Actor, record
-from portal.services.learning import record_status
+from portal.services.learning import advance_status
 from portal.services.providers import require_staff_of
 
 ISSUERS = ("provider", "kemnaker")
@@ -112,18 +112,11 @@ def confirm_completion(actor: Actor, enrollment: Enrollment, score: int, passed:
     if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
         raise DomainError(_l("Enter a whole-number score from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE),
                           "score")
-    confirmed = db.session.execute(
-        update(Enrollment)
-        .where(Enrollment.id == enrollment.id, Enrollment.status == "awaiting_confirmation")
-        .values(status="completed", score=score, passed=bool(passed), confirmed_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.refresh(enrollment)
-    if confirmed != 1:
+    if not advance_status(enrollment, "awaiting_confirmation", "completed", now,
+                          score=score, passed=bool(passed), confirmed_at=now):
         if enrollment.status == "completed":
             raise DomainError(_l("This participant's completion has already been confirmed."))
         raise DomainError(_l("This participant has not finished every session yet."))
-    record_status(enrollment.id, "completed", now)
     certificates = [_issue(enrollment, issuer, now) for issuer in ISSUERS] if passed else []
     record(actor, "enrollment.confirm_completion", f"enrollment:{enrollment.id}", now,
            offering_id=enrollment.offering_id, score=score, passed=bool(passed), certificates=len(certificates))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -26,6 +26,7 @@ from portal.models import (
     User,
     Wave,
 )
+from portal.services.paging import Paged
 
 PER_PAGE = 50
 LEDGER_KINDS = ("grant", "purchase", "return")  # LedgerEntry.kind
@@ -61,25 +62,14 @@ def fund_account() -> FundAccount:
 
 
 @dataclass(frozen=True)
-class Page:
+class Page(Paged):
     """One page of rows, newest first."""
 
-    items: list[Any]
-    page: int
-    per_page: int
-    total: int
+    items: list[Any] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
+        return max(1, super().pages)  # "Page 1 of 1" even for an empty list
 
 
 def _page(query: Select, page: int, per_page: int) -> tuple[list, int, int]:
@@ -125,7 +115,7 @@ def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_P
         query = query.where(LedgerEntry.kind == kind)
     rows, page, total = _page(query, page, per_page)
     items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], _mask(r[5]), r[6], r[7], r[8], r[9]) for r in rows]
-    return Page(items, page, per_page, total)
+    return Page(page=page, per_page=per_page, total=total, items=items)
 
 
 # --- the blacklist -------------------------------------------------------------------------------
@@ -153,7 +143,7 @@ def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) ->
         query = query.where(BlacklistEntry.nik == nik)
     rows, page, total = _page(query, page, per_page)
     items = [BlacklistRow(r[0], r[1], r[2], r[3], r[4][-4:] if r[4] else None, r[5]) for r in rows]
-    return Page(items, page, per_page, total)
+    return Page(page=page, per_page=per_page, total=total, items=items)
 
 
 # --- the audit log -------------------------------------------------------------------------------
@@ -215,4 +205,4 @@ def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE
             detail = {"detail": event.detail}
         items.append(AuditRow(event.id, event.at, name, _mask(nik), event.actor_role, event.action, event.subject,
                               detail if isinstance(detail, dict) else {"detail": detail}, event.ip))
-    return Page(items, page, per_page, total)
+    return Page(page=page, per_page=per_page, total=total, items=items)

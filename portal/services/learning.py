@@ -62,6 +62,23 @@ def record_status(enrollment_id: int, status: str, now: datetime) -> None:
     db.session.add(EnrollmentEvent(enrollment_id=enrollment_id, status=status, at=now))
 
 
+def advance_status(enrollment: Enrollment, from_status: str, to_status: str, now: datetime,
+                   *conditions, **values) -> bool:
+    """Move `enrollment` from one status to the next with a guarded UPDATE (plus any extra
+    `conditions` and column `values`), and keep the change in its history. False when another
+    request got there first, or the enrollment was not in `from_status`."""
+    moved = db.session.execute(
+        update(Enrollment)
+        .where(Enrollment.id == enrollment.id, Enrollment.status == from_status, *conditions)
+        .values(status=to_status, **values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.expire(enrollment)
+    if moved == 1:
+        record_status(enrollment.id, to_status, now)
+    return moved == 1
+
+
 def status_history(enrollment: Enrollment) -> list[EnrollmentEvent]:
     """Every status the enrollment went through, oldest first."""
     return list(db.session.scalars(
@@ -158,16 +175,7 @@ def start_training(user: User, enrollment: Enrollment, now: datetime) -> bool:
     no-op that keeps the first `started_at`.
     """
     _require_owner(user, enrollment)
-    started = db.session.execute(
-        update(Enrollment)
-        .where(Enrollment.id == enrollment.id, Enrollment.status == "not_started")
-        .values(status="in_progress", started_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expire(enrollment, ["status", "started_at"])
-    if started == 1:
-        record_status(enrollment.id, "in_progress", now)
-    return started == 1
+    return advance_status(enrollment, "not_started", "in_progress", now, started_at=now)
 
 
 def mark_session_done(user: User, enrollment: Enrollment, session_id: int, now: datetime) -> bool:
@@ -209,17 +217,6 @@ def _is_done(enrollment_id: int, session_id: int) -> bool:
 def _finish_if_all_done(enrollment: Enrollment, programme_id: int, now: datetime) -> bool:
     done = select(func.count()).select_from(SessionProgress).where(SessionProgress.enrollment_id == enrollment.id)
     total = select(func.count()).select_from(TrainingSession).where(TrainingSession.programme_id == programme_id)
-    finished = db.session.execute(
-        update(Enrollment)
-        .where(
-            Enrollment.id == enrollment.id, Enrollment.status == "in_progress",
-            done.scalar_subquery() >= total.scalar_subquery(),
-        )
-        .values(status="awaiting_confirmation", finished_at=now)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    db.session.expire(enrollment, ["status", "finished_at"])
-    if finished == 1:
-        record_status(enrollment.id, "awaiting_confirmation", now)
-    return finished == 1
+    return advance_status(enrollment, "in_progress", "awaiting_confirmation", now,
+                          done.scalar_subquery() >= total.scalar_subquery(), finished_at=now)
 
