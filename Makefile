@@ -6,7 +6,7 @@ FLASK  := PORTAL_ENV=demo $(BIN)/flask --app wsgi
 MO     := portal/translations/id/LC_MESSAGES/messages.mo
 PO     := portal/translations/id/LC_MESSAGES/messages.po
 
-.PHONY: run test lint setup translations extract-messages clean
+.PHONY: run test lint setup translations extract-messages screenshots clean
 
 run: setup
 	mkdir -p instance
@@ -16,6 +16,10 @@ run: setup
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The browser tests, saving a PNG of each step under docs/screenshots (the README shows them).
+screenshots: setup
+	E2E_SCREENSHOTS=docs/screenshots E2E_REQUIRED=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: setup
 	$(BIN)/ruff check portal tests wsgi.py
