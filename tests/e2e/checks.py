@@ -67,7 +67,7 @@ class Checkpoints:
         self.weights: dict[str, int] = {}
         self.visited: list[str] = []
 
-    def __call__(self, name: str) -> None:
+    def __call__(self, name: str, step: str | None = None) -> None:
         self.page.wait_for_load_state("load")
         self.visited.append(name)
         found: list[str] = []
@@ -81,8 +81,8 @@ class Checkpoints:
                 found.append(f"{weight} bytes transferred (budget {PAGE_BUDGET})")
         if found:
             self.problems[f"{name} {self.page.url}"] = found
-        if self.screenshot:
-            self.screenshot(self.page, f"{self.prefix}{len(self.visited):02d}-{name}")
+        if self.screenshot and step:  # a picture per tutorial step, for the README
+            self.screenshot(self.page, f"{self.prefix}{step}-{name}")
 
     def assert_clean(self) -> None:
         assert not self.problems, "\n".join(f"{page}: {found}" for page, found in self.problems.items())

@@ -96,14 +96,15 @@ def page(open_browser):
 
 @pytest.fixture(scope="session")
 def screenshots(tmp_path_factory):
-    """`screenshots(page, "03-pelatihan")` saves a PNG of the whole page."""
+    """`screenshots(page, "langkah-2-pelatihan")` saves a PNG of what the window shows (whole pages
+    would make the README's pictures long and the repository heavy)."""
     folder = Path(os.environ["E2E_SCREENSHOTS"]) if os.environ.get("E2E_SCREENSHOTS") \
         else tmp_path_factory.mktemp("screenshots")
     folder.mkdir(parents=True, exist_ok=True)
 
     def shoot(page, name: str) -> Path:
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        page.screenshot(path=str(path), animations="disabled")
         return path
 
     return shoot

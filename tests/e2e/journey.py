@@ -63,18 +63,18 @@ def issue_card(admin: Page, person: Person, wave: int = 17) -> str:
 
 
 def walk(page: Page, driver: Mouse, person: Person, check, admin: Page) -> None:
-    """From Buat Akun to Mulai Pelatihan; `check(name)` runs at every page."""
+    """From Buat Akun to Mulai Pelatihan; `check(name)` runs at every page, `step` marks the tutorial's."""
     # 1. Buat Akun, the activation code by SMS, Masuk
     page.goto("/")
     check("beranda")
     driver.follow(page.get_by_role("link", name="Buat Akun").first)
-    check("buat-akun")
+    check("buat-akun", step="1a")
     for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": "Sri Wahyuni",
                          "Email": person.email, "Nomor HP": person.phone, "Kata Sandi": PASSWORD,
                          "Ulangi Kata Sandi": PASSWORD}.items():
         driver.fill(label, value)
     driver.press_button("Daftar Sekarang")
-    check("aktivasi")
+    check("aktivasi", step="1b")
     driver.fill("Kode OTP", sms_code(page.context))
     driver.press_button("Aktivasi Sekarang")
     check("masuk")
@@ -88,9 +88,9 @@ def walk(page: Page, driver: Mouse, person: Person, check, admin: Page) -> None:
 
     # 2–3. Pelatihan → Daftar sebagai Peserta Pelatihan
     driver.follow(page.get_by_role("link", name="Pelatihan", exact=True).first)
-    check("pelatihan")
+    check("pelatihan", step="2")
     driver.follow(page.get_by_role("link", name="Daftar sebagai Peserta Pelatihan"))
-    check("daftar-peserta")
+    check("daftar-peserta", step="3")
     driver.choose("Pendidikan Terakhir", "SMA / SMK / sederajat")
     driver.choose("Provinsi", "Jawa Barat")
     driver.fill("Kabupaten/Kota", "Kota Bandung")
@@ -103,29 +103,29 @@ def walk(page: Page, driver: Mouse, person: Person, check, admin: Page) -> None:
     driver.press_button("Cari")
     check("hasil-pencarian")
     driver.follow(page.locator("article.programme-card h3 a").first)
-    check("program")
+    check("program", step="4")
 
     # 5. a provider with the Kartu Prakerja label → Daftar
     driver.follow(page.get_by_role("link", name=re.compile(r"^Daftar di ")).first)
-    check("nomor-kartu")
+    check("nomor-kartu", step="5")
 
     # 6. Nomor Kartu Prakerja → Kirim OTP → Kode OTP → Verifikasi
     driver.fill("Nomor Kartu Prakerja", card_number)
     driver.press_button("Kirim OTP")
-    check("kode-otp")
+    check("kode-otp", step="6a")
     driver.fill("Kode OTP", sms_code(page.context))
     driver.press_button("Verifikasi")
     expect(page.get_by_role("heading", name="Pembayaran Berhasil")).to_be_visible()
-    check("pembayaran-berhasil")
+    check("pembayaran-berhasil", step="6b")
 
     # 7. Cek Portofolio → the training's title
     driver.follow(page.get_by_role("link", name="Cek Portofolio").first)
     expect(page.get_by_text("Belum dimulai").first).to_be_visible()
     check("portofolio")
     driver.follow(page.locator('main a[href^="/portofolio/pelatihan/"]').first)
-    check("pelatihan-saya")
+    check("pelatihan-saya", step="7")
 
     # 8. Mulai Pelatihan
     driver.press_button("Mulai Pelatihan")
     expect(page.get_by_text("Sedang berjalan").first).to_be_visible()
-    check("mulai-pelatihan")
+    check("mulai-pelatihan", step="8")

@@ -16,7 +16,7 @@ def admin(open_browser):
 
 
 def test_journey_with_a_mouse_passes_axe_on_every_page(page, admin, screenshots):
-    check = Checkpoints(page, axe=True, screenshot=screenshots, prefix="journey-")
+    check = Checkpoints(page, axe=True, screenshot=screenshots, prefix="langkah-")
     walk(page, Mouse(page), Person.new("Rina Marlina"), check, admin)
     assert len(check.visited) == 16
     check.assert_clean()

@@ -12,7 +12,6 @@ def test_a_provider_publishes_an_offering_that_job_seekers_then_see(open_browser
     provider = open_browser()
     log_in(provider, "lembaga@demo.prakerja.id")
     provider.get_by_role("link", name="Lembaga", exact=True).click()
-    screenshots(provider, "provider-01-lembaga")
     provider.get_by_role("link", name="Tawarkan pelatihan").click()
     programme = provider.get_by_label("Program pelatihan", exact=True)
     chosen = programme.locator("option").nth(1)  # the first real programme after "Pilih…"
@@ -25,7 +24,7 @@ def test_a_provider_publishes_an_offering_that_job_seekers_then_see(open_browser
     provider.get_by_label("Provinsi", exact=True).select_option(label="Jawa Barat")
     provider.get_by_label("Tanggal mulai", exact=True).fill("2027-02-01")
     provider.get_by_label("Tanggal selesai", exact=True).fill("2027-03-15")
-    screenshots(provider, "provider-02-tawarkan-pelatihan")
+    screenshots(provider, "lembaga-1-tawarkan-pelatihan")
     provider.get_by_role("button", name="Simpan", exact=True).click()
 
     draft = provider.locator("article.offering", has=provider.locator(".price[data-price='512000']"))
@@ -33,7 +32,8 @@ def test_a_provider_publishes_an_offering_that_job_seekers_then_see(open_browser
     draft.get_by_role("button", name="Terbitkan").click()
     published = provider.locator("article.offering", has=provider.locator(".price[data-price='512000']"))
     expect(published).to_have_attribute("data-published", "true")
-    screenshots(provider, "provider-03-terbit")
+    published.scroll_into_view_if_needed()
+    screenshots(provider, "lembaga-2-terbit")
 
     visitor = open_browser()
     visitor.goto("/pelatihan/")
@@ -62,16 +62,16 @@ def test_the_pmo_moves_the_demo_clock_and_a_card_is_revoked(open_browser, screen
     try:
         admin.get_by_role("button", name="Tepat setelah tenggat berikutnya").click()
         expect(admin.locator(".alert--success")).to_be_visible()
-        screenshots(admin, "admin-01-jam-demo")
+        screenshots(admin, "admin-1-jam-demo")
         sweep = admin.locator("li", has=admin.locator("#job-sweep"))
         sweep.get_by_role("button", name="Jalankan sekarang").click()
-        expect(admin.locator(f"#wave-16 [data-figure='revoked']")).to_have_text(str(before + 1))
-        screenshots(admin, "admin-02-kartu-dicabut")
+        expect(admin.locator("#wave-16 [data-figure='revoked']")).to_have_text(str(before + 1))
+        screenshots(admin, "admin-2-kartu-dicabut")
 
         agus.goto("/portofolio/")
         expect(agus.get_by_text("Dicabut", exact=True).first).to_be_visible()
         expect(agus.get_by_text("Masuk daftar hitam").first).to_be_visible()
-        screenshots(agus, "admin-03-portofolio-agus")
+        screenshots(agus, "admin-3-portofolio-agus")
     finally:
         admin.goto("/admin/gelombang")
         admin.get_by_role("button", name="Kembalikan ke waktu sebenarnya").click()
