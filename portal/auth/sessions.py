@@ -6,6 +6,7 @@ from flask import flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from portal import clock
 from portal.extensions import db, login_manager
@@ -22,7 +23,9 @@ def load_user(user_id: str) -> User | None:
     ident, _, version = user_id.partition(".")
     if not ident.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(ident))
+    # The profile comes with the account: most pages ask `is_participant` (the catalogue's next
+    # step, the participant-only pages, the portfolio), and a lazy load would cost a statement.
+    user = db.session.get(User, int(ident), options=[joinedload(User.profile)])
     if user is None or user.session_version != int(version):
         return None
     return user
