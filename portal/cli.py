@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from time import perf_counter
 
 import click
 from flask import current_app
@@ -16,16 +17,45 @@ prakerja_cli = AppGroup("prakerja", help="Waves and cards.")
 ledger_cli = AppGroup("ledger", help="The money ledger.")
 
 
+def _demo_mode_only(command: str) -> None:
+    if not current_app.config["DEMO_MODE"]:
+        raise click.ClickException(f"demo {command} runs only in demo mode (PORTAL_ENV=demo).")
+
+
 @demo_cli.command("seed")
 def demo_seed() -> None:
     """Fill the database with the demo catalogue and people; running it again adds nothing."""
     from portal.demo.seed import seed_demo
 
-    if not current_app.config["DEMO_MODE"]:
-        raise click.ClickException("demo seed runs only in demo mode (PORTAL_ENV=demo).")
+    _demo_mode_only("seed")
     created = seed_demo(clock.now())
     db.session.commit()
     click.echo("Demo world: " + ", ".join(f"{count} {kind} created" for kind, count in created.items()))
+
+
+@demo_cli.command("reset")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def demo_reset(yes: bool) -> None:
+    """Empty every table and seed the demo world again, with the demo clock back to real time."""
+    from portal.demo.reset import reset_demo
+
+    _demo_mode_only("reset")
+    where = db.engine.url.render_as_string(hide_password=True)
+    if not yes:
+        click.confirm(f"Delete every account, card, purchase and message in {where}?", abort=True)
+    started = perf_counter()
+    deleted, created = reset_demo(clock.real_now())
+    db.session.commit()
+    click.echo(f"Emptied {len(db.metadata.sorted_tables)} tables: {sum(deleted.values())} rows deleted"
+               + (f" ({', '.join(f'{table} {n}' for table, n in deleted.items())})" if deleted else "") + ".")
+    click.echo("Demo clock: real time.")
+    click.echo("Demo world: " + ", ".join(f"{count} {kind} created" for kind, count in created.items()))
+    click.echo(f"Done in {perf_counter() - started:.1f} s.")
+    # Another process's memory and a browser's cookie are out of reach: say so rather than pretend.
+    memory = current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+    click.echo("A portal already running keeps its demo clock offset" + (" and rate-limit counters" if memory else "")
+               + " in memory until restarted (make run); browsers keep the guide's visited steps"
+               " until 'Mulai ulang panduan'.")
 
 
 def _instant(text: str | None) -> datetime:

@@ -1,4 +1,5 @@
-"""Demo-only pages (HP Simulasi). Registered only when DEMO_MODE is on; never in production."""
+"""Demo-only pages (HP Simulasi) and the Panduan Demo panel. Registered only when DEMO_MODE is on;
+never in production. The panel's app-wide hooks come with this blueprint, so they are off with it."""
 from flask import Blueprint
 
 bp = Blueprint("demo", __name__, url_prefix="/demo")

@@ -1,36 +1,39 @@
-"""HP Simulasi: the demo phone, showing the SMS sent to the phones of the account in this session."""
+"""HP Simulasi (the demo phone) and the Panduan Demo panel's hooks and restart button."""
 from __future__ import annotations
 
-from flask import render_template, session
-from flask_login import current_user
-from sqlalchemy import select
+from flask import abort, redirect, render_template, request, url_for
 
 from portal.access import public
-from portal.demo import bp
-from portal.extensions import db
-from portal.models import Card, User
-from portal.services.accounts import pending_password_reset
+from portal.demo import bp, guide
+from portal.demo.phones import messages_beside_form, session_phones
+from portal.forms import PortalForm
+from portal.redirects import safe_next
 from portal.services.sms import messages_to
 
+# App-wide, but only on an app this blueprint is registered on: in demo mode.
+bp.before_app_request(guide.note_visit)
+bp.after_app_request(guide.remember_visit)
 
-def _session_phones() -> list[str]:
-    """The phones of the logged-in account and its cards, or of the account waiting for
-    activation or a password reset."""
-    if current_user.is_authenticated:
-        cards = db.session.scalars(select(Card.phone).where(Card.holder_nik == current_user.nik)).all()
-        return list(dict.fromkeys([current_user.phone, *cards]))
-    pending = session.get("activation") or {}
-    if pending.get("user_id"):
-        user = db.session.get(User, pending["user_id"])
-        return [user.phone] if user else []
-    # A reset in progress: in the demo, the visitor holds the phone of the account they named.
-    challenge = pending_password_reset((session.get("reset") or {}).get("login", ""))
-    return [challenge.phone] if challenge else []
+
+@bp.app_context_processor
+def demo_helpers() -> dict:
+    # Callables: the layout asks only when it draws the panel, OTP pages only beside their form.
+    return {"demo_guide": guide.demo_guide, "demo_phone_beside": messages_beside_form}
 
 
 @bp.get("/hp")
 @public
 def phone():
     """The demo phone; newest message first."""
-    phones = _session_phones()
+    phones = session_phones()
     return render_template("demo/phone.html", phones=phones, messages=messages_to(phones) if phones else [])
+
+
+@bp.post("/panduan/mulai-ulang")
+@public
+def restart_guide():
+    """Mulai ulang panduan: forget the steps visited in this browser session, then go back."""
+    if not PortalForm().validate_on_submit():
+        abort(400)
+    guide.forget_visits()
+    return redirect(safe_next(request.form.get("next")) or url_for("main.index"))
