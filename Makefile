@@ -39,8 +39,8 @@ translations: $(MO)
 
 # After changing user-facing strings: update the catalogue, then translate what is new.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot .
-	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o portal/translations/messages.pot --width 100 --add-location file --ignore-dirs '.*' .
+	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache
