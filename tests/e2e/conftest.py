@@ -53,17 +53,22 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         terminalreporter.write_sep("!", f"{count} browser tests SKIPPED: {reason}", yellow=True, bold=True)
 
 
-@pytest.fixture(scope="session")
-def server(tmp_path_factory):
+def _fail_if_missing() -> None:
     reason = _missing()
     if reason:  # only reached when required (CI): absence is a failure there
         pytest.fail(f"browser tests are required here but {reason}")
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    _fail_if_missing()
     with live_server(tmp_path_factory.mktemp("e2e")) as running:
         yield running
 
 
 @pytest.fixture(scope="session")
 def browser():
+    _fail_if_missing()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
