@@ -29,6 +29,9 @@ class Wave(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+AWAITING_FIRST_PURCHASE = "status = 'active' AND first_purchase_at IS NULL"
+
+
 class Card(db.Model):
     """A Kartu Prakerja: a 16-digit number (Luhn), its holder, a balance and a 30-day deadline."""
 
@@ -39,6 +42,10 @@ class Card(db.Model):
         # One active card per person: two issuers racing cannot grant the balance twice.
         Index("uq_cards_one_active_per_nik", "holder_nik", unique=True,
               sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+        # The sweep's worklist, oldest deadline first. Bought and revoked cards leave it, so finding the
+        # next batch costs the expired cards only, not the wave's size nor the cards already swept.
+        Index("ix_cards_awaiting_first_purchase", "deadline_at", "id",
+              sqlite_where=text(AWAITING_FIRST_PURCHASE), postgresql_where=text(AWAITING_FIRST_PURCHASE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
