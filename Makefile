@@ -6,7 +6,7 @@ FLASK  := PORTAL_ENV=demo $(BIN)/flask --app wsgi
 MO     := portal/translations/id/LC_MESSAGES/messages.mo
 PO     := portal/translations/id/LC_MESSAGES/messages.po
 
-.PHONY: run test lint setup translations extract-messages screenshots clean
+.PHONY: run test lint setup translations extract-messages screenshots bench bench-quick clean
 
 run: setup
 	mkdir -p instance
@@ -21,8 +21,24 @@ test: setup
 screenshots: setup
 	E2E_SCREENSHOTS=docs/screenshots E2E_REQUIRED=1 $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
 
+# Benchmarks print figures (docs/benchmarks.md); they never fail on a missed target, only on errors.
+bench: $(VENV)/.bench
+	$(BIN)/python bench/sweep.py
+	$(BIN)/python bench/load.py
+	$(BIN)/python bench/memory.py
+
+# The same in under a minute: small sizes, the same ratios.
+bench-quick: $(VENV)/.bench
+	$(BIN)/python bench/sweep.py --quick
+	$(BIN)/python bench/load.py --quick
+	$(BIN)/python bench/memory.py --quick
+
+$(VENV)/.bench: bench/requirements.txt $(VENV)/.installed $(MO)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
 lint: setup
-	$(BIN)/ruff check portal tests wsgi.py
+	$(BIN)/ruff check portal tests bench wsgi.py
 
 setup: $(VENV)/.installed $(MO)
 
