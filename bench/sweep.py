@@ -209,8 +209,10 @@ class SqliteScratch:
 
     def settle(self, url: str) -> None:
         # Everything into the main file (WAL mode), so a file copy is the whole database.
-        with portal_app(url):
-            db.session.execute(text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        # Outside any transaction: the portal begins IMMEDIATE outside requests, and a checkpoint
+        # cannot truncate the log under a write lock.
+        with portal_app(url), db.engine.connect() as conn:
+            conn.connection.dbapi_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").close()
 
     def clone(self, source: str, label: str) -> str:
         import shutil
