@@ -465,7 +465,6 @@ class Result:
     not_run: int = 0
     problems: list[str] = field(default_factory=list)
     share: CpuShare | None = None
-    experiment: dict = field(default_factory=dict)
 
     @property
     def rate(self) -> float:
@@ -494,13 +493,7 @@ def run_database(kind: str, args, bench: Bench) -> Result:
     database = bench.database(kind)
     limits = choose_limits(args.limits, f"{bench.tag}_{kind}")
     bench.limits.append(limits)
-    experiment = {}
-    if kind == "sqlite" and args.sqlite_begin == "immediate":
-        experiment["BENCH_SQLITE_BEGIN"] = "immediate"
-    if kind == "sqlite" and args.sqlite_busy_ms:
-        experiment["BENCH_SQLITE_BUSY_MS"] = str(args.sqlite_busy_ms)
-    result.experiment = experiment
-    env = portal_env(database, bench.secret, limits, **experiment)
+    env = portal_env(database, bench.secret, limits)
     migrate(env)
     server = bench.server(env, workers=args.workers, name=f"gunicorn-{kind}")  # boots while this process seeds
     with portal_app(env) as app, app.app_context():
@@ -518,8 +511,6 @@ def run_database(kind: str, args, bench: Bench) -> Result:
         server.wait_ready()
         say(f"  {server.describe()} at {server.base}; {limits.describe()}; SMS backend outbox; "
             "JSON request log at INFO (to a file)")
-        if experiment:
-            say(f"  EXPERIMENT (bench/wsgi_bench.py, not the portal as it is): {experiment}")
         result.ratio = measure_and_say_ratio(server, database, args)
         if result.ratio.bad:
             result.problems.append(f"{result.ratio.bad} failed or non-200 responses while measuring the ratio")
@@ -600,9 +591,6 @@ def summary(results: list[Result], args) -> None:
         say(f"{r.kind:<11}{r.stats.flows:>6}{r.seconds:>7.1f}{r.rate:>8.1f}{r.ceiling:>8.1f}{r.projected:>7.0f}s"
             f"{r.ratio.bare:>8.0f}{r.ratio.catalogue:>7.0f}{100 * r.ratio.value:>8.1f}%{100 * r.ratio.cpu_value:>6.1f}%"
             f"{sum(r.stats.errors.values()):>7}  " + ("ok" if not r.problems else f"{len(r.problems)} PROBLEM(S)"))
-    for r in results:
-        if r.experiment:
-            say(f"{r.kind}: EXPERIMENT {r.experiment}: not the portal as it is")
     say("(ceiling: flows/s if the server and its database had every core, from their CPU per flow; by CPU: the "
         "server's CPU per bare request over its CPU per catalogue request)")
     say("targets:")
@@ -636,9 +624,6 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--ratio-rounds", type=int, help="bare+catalogue rounds (default 3, --quick 1)")
     parser.add_argument("--max-seconds", type=float,
                         help="start no flow after this many seconds of surge (default 1800, --quick 8)")
-    parser.add_argument("--sqlite-begin", choices=("deferred", "immediate"), default="deferred",
-                        help="experiment: 'immediate' makes SQLite write requests BEGIN IMMEDIATE (not the portal)")
-    parser.add_argument("--sqlite-busy-ms", type=int, help="experiment: SQLite's busy_timeout (the portal sets 5000)")
     parser.add_argument("--keep", action="store_true", help="keep the run's folder (gunicorn logs, SQLite file)")
     args = parser.parse_args(argv)
     args.purchases = args.purchases or (80 if args.quick else FULL_PURCHASES)
