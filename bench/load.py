@@ -58,6 +58,7 @@ from bench.server import (  # noqa: E402  (the repository's root must be on the 
     percentile,
     portal_app,
     portal_env,
+    run_each,
     say,
     seed_catalogue,
     seed_participants,
@@ -635,21 +636,12 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
 
     terminate_on_sigterm()
-    bench, results, started = Bench(keep=args.keep), [], time.monotonic()
+    bench, started = Bench(keep=args.keep), time.monotonic()
     say(f"== bench/load.py: the wave {WAVE} deadline surge, {args.purchases} purchases per database, "
         f"{os.cpu_count()} cores ==")
-    try:
-        for kind in kinds:
-            say(f"\n-- {kind} --")
-            results.append(run_database(kind, args, bench))
-    except BenchError as error:
-        say(f"ERROR: {error}")
-        return 1
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
-    finally:
-        bench.close()
+    results, status = run_each(kinds, lambda kind: run_database(kind, args, bench), bench)
+    if status:
+        return status
     summary(results, args)
     say(f"total {time.monotonic() - started:.0f} s")
     return 1 if any(r.problems for r in results) else 0

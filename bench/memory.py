@@ -42,6 +42,7 @@ from bench.server import (  # noqa: E402  (the repository's root must be on the 
     portal_app,
     portal_env,
     rss_kib,
+    run_each,
     say,
     seed_catalogue,
     seed_participants,
@@ -204,20 +205,11 @@ def main(argv: list[str] | None = None) -> int:
     kinds = ("sqlite", "postgresql") if args.db == "both" else (args.db,)
 
     terminate_on_sigterm()
-    bench, results, started = Bench(keep=args.keep), [], time.monotonic()
+    bench, started = Bench(keep=args.keep), time.monotonic()
     say(f"== bench/memory.py: worker RSS after {args.marks[0]:,} and {args.marks[-1]:,} requests ==")
-    try:
-        for kind in kinds:
-            say(f"\n-- {kind} --")
-            results.append(run_database(kind, args, bench))
-    except BenchError as error:
-        say(f"ERROR: {error}")
-        return 1
-    except KeyboardInterrupt:
-        say("interrupted")
-        return 130
-    finally:
-        bench.close()
+    results, status = run_each(kinds, lambda kind: run_database(kind, args, bench), bench)
+    if status:
+        return status
     say("\n== summary (bench/memory.py" + (" --quick" if args.quick else "") + ") ==")
     for r in results:
         before = " / ".join(f"{kib / 1024:.1f}" for kib in r["before"])

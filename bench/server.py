@@ -483,6 +483,25 @@ def terminate_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, stop)
 
 
+def run_each(kinds: list[str], run_one, bench) -> tuple[list, int]:
+    """`run_one(kind)` for each database, then `bench.close()` whatever happened. Returns the results
+    and the exit status so far: 1 after an error (said), 130 after an interrupt."""
+    results: list = []
+    try:
+        for kind in kinds:
+            say(f"\n-- {kind} --")
+            results.append(run_one(kind))
+    except BenchError as error:
+        say(f"ERROR: {error}")
+        return results, 1
+    except KeyboardInterrupt:
+        say("interrupted")
+        return results, 130
+    finally:
+        bench.close()
+    return results, 0
+
+
 # ---------------------------------------------------------------- the world
 @dataclass(frozen=True)
 class Participant:
