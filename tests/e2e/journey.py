@@ -62,6 +62,15 @@ def issue_card(admin: Page, person: Person, wave: int = 17) -> str:
     return admin.locator("#new-card").get_attribute("data-card-number")
 
 
+def create_account(driver: Mouse, person: Person) -> None:
+    """Fill Buat Akun for `person` and press Daftar Sekarang: the activation page comes next."""
+    for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": "Sri Wahyuni",
+                         "Email": person.email, "Nomor HP": person.phone, "Kata Sandi": PASSWORD,
+                         "Ulangi Kata Sandi": PASSWORD}.items():
+        driver.fill(label, value)
+    driver.press_button("Daftar Sekarang")
+
+
 def walk(page: Page, driver: Mouse, person: Person, check, admin: Page) -> None:
     """From Buat Akun to Mulai Pelatihan; `check(name)` runs at every page, `step` marks the tutorial's."""
     # 1. Buat Akun, the activation code by SMS, Masuk
@@ -69,11 +78,7 @@ def walk(page: Page, driver: Mouse, person: Person, check, admin: Page) -> None:
     check("beranda")
     driver.follow(page.get_by_role("link", name="Buat Akun").first)
     check("buat-akun", step="1a")
-    for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": "Sri Wahyuni",
-                         "Email": person.email, "Nomor HP": person.phone, "Kata Sandi": PASSWORD,
-                         "Ulangi Kata Sandi": PASSWORD}.items():
-        driver.fill(label, value)
-    driver.press_button("Daftar Sekarang")
+    create_account(driver, person)
     check("aktivasi", step="1b")
     driver.fill("Kode OTP", sms_code(page.context))
     driver.press_button("Aktivasi Sekarang")

@@ -5,16 +5,13 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.journey import PASSWORD, Person
+from tests.e2e.drivers import Mouse
+from tests.e2e.journey import Person, create_account
 
 
 def _register(page, person: Person) -> None:
     page.goto("/buat-akun")
-    for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": "Sri Wahyuni",
-                         "Email": person.email, "Nomor HP": person.phone, "Kata Sandi": PASSWORD,
-                         "Ulangi Kata Sandi": PASSWORD}.items():
-        page.get_by_label(label, exact=True).fill(value)
-    page.get_by_role("button", name="Daftar Sekarang").click()
+    create_account(Mouse(page), person)
 
 
 def test_the_code_sits_beside_the_form_on_one_screen(page):
