@@ -23,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_logging(app)  # first, so its request hooks run before the others
     register_proxies(app)
     register_extensions(app)
+    register_url_converters(app)  # before the blueprints: their rules are compiled when registered
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
@@ -63,6 +64,12 @@ def register_extensions(app: Flask) -> None:
     from portal.auth import sessions  # the user loader, and the session's time limits
 
     sessions.register(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    from portal.converters import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:
