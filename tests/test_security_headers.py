@@ -25,3 +25,22 @@ def test_pages_have_no_inline_script_or_style(client):
     for path in ["/", "/masuk", "/buat-akun", "/pelatihan/"]:
         html = client.get(path).get_data(as_text=True)
         assert "<script" not in html and ' style="' not in html and "<style" not in html
+
+
+LOGGED_IN_PAGES = ["/", "/pelatihan/", "/portofolio/", "/tidak-ada"]
+
+
+def test_pages_served_to_a_logged_in_user_are_not_stored(client, auth):
+    from tests import factories
+
+    factories.create_participant()
+    auth.login()
+    for path in LOGGED_IN_PAGES:
+        assert client.get(path).headers.get("Cache-Control") == "no-store", path
+    static = client.get("/static/css/portal.css")
+    static.close()
+    assert "no-store" not in static.headers.get("Cache-Control", "")  # the stylesheet is no secret
+
+
+def test_anonymous_pages_may_be_stored(client):
+    assert "no-store" not in client.get("/pelatihan/").headers.get("Cache-Control", "")
