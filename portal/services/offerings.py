@@ -6,7 +6,9 @@ Rules (DOMAIN.md and the provider-portal issue):
 - seats from 1, never below the seats already taken. The check is the UPDATE's own
   `WHERE seats_taken <= :seats`, so a purchase racing the edit cannot leave more taken than offered;
 - the schedule ends on or after its start, and a new schedule does not start in the past (WIB);
-- once a published offering has registrants its price is fixed (also guarded in the UPDATE);
+- once an offering has registrants its price is fixed, published or not: unpublishing, editing and
+  publishing again must not reprice what people bought (also guarded in the UPDATE). A payment code
+  is bound to the price it showed, so a change before anyone registers voids codes already sent;
 - a new offering starts unpublished (a draft), so the lembaga can check it and add the session plan
   before participants see it. Unpublishing only hides it and stops new purchases (the purchase
   service requires `published`); existing enrollments stay valid and can be worked through.
@@ -108,7 +110,7 @@ def update_offering(actor: Actor, offering: Offering, price: int, seats: int, mo
                     province_code: str, start_date: date, end_date: date, now: datetime) -> None:
     """Change an offering's terms (its programme stays). One guarded UPDATE decides, against the
     row as it is now, that seats stay at or above those taken and that a published offering with
-    registrants keeps its price; a refusal names the field."""
+    registrants (published or not) keeps its price; a refusal names the field."""
     require_staff_of(actor, offering.provider_id)
     city = " ".join(city.split())
     _check_terms(price, seats, mode, city, province_code, start_date, end_date)
@@ -122,7 +124,7 @@ def update_offering(actor: Actor, offering: Offering, price: int, seats: int, mo
         .where(
             Offering.id == offering.id, Offering.provider_id == actor.user.provider_id,
             Offering.seats_taken <= seats,
-            or_(Offering.price == price, Offering.published.is_(False), Offering.seats_taken == 0),
+            or_(Offering.price == price, Offering.seats_taken == 0),
         )
         .values(**after)
         .execution_options(synchronize_session=False)
@@ -138,9 +140,9 @@ def _explain_refused_update(offering: Offering, price: int, seats: int) -> None:
     if offering.seats_taken > seats:
         raise DomainError(_l("%(taken)d seats are already taken: the number of seats cannot be lower.",
                              taken=offering.seats_taken), "seats")
-    if offering.published and offering.seats_taken > 0 and offering.price != price:
-        raise DomainError(_l("This training is published and already has registrants, so its price of %(price)s "
-                             "can no longer change.", price=rupiah(offering.price)), "price")
+    if offering.seats_taken > 0 and offering.price != price:
+        raise DomainError(_l("This training already has registrants, so its price of %(price)s can no longer "
+                             "change.", price=rupiah(offering.price)), "price")
     raise DomainError(_l("The training changed in the meantime. Check the values and save again."))
 
 

@@ -101,7 +101,7 @@ def test_seats_cannot_drop_below_those_taken(client, lembaga):
     assert db.session.get(Offering, offering.id).seats == 3  # exactly the seats taken is fine
 
 
-def test_a_published_offering_with_registrants_keeps_its_price(client, lembaga):
+def test_an_offering_with_registrants_keeps_its_price(client, lembaga):
     offering = offering_of(lembaga, price=500_000)
     enrol(offering, status="not_started")
     page = client.get(edit_url(offering))
@@ -115,14 +115,24 @@ def test_a_published_offering_with_registrants_keeps_its_price(client, lembaga):
     assert len(events("offering.update")) == 1
 
 
-def test_the_price_may_change_without_registrants_or_unpublished(client, lembaga):
+def test_the_price_may_change_without_registrants(client, lembaga):
     fresh = offering_of(lembaga, price=500_000)
     submit(client, client.get(edit_url(fresh)), edit_url(fresh), terms(price="450000"))
     assert db.session.get(Offering, fresh.id).price == 450_000
-    hidden = offering_of(lembaga, price=500_000, published=False, programme=a_programme("Menjahit"))
+    draft = offering_of(lembaga, price=500_000, published=False, programme=a_programme("Menjahit"))
+    submit(client, client.get(edit_url(draft)), edit_url(draft), terms(price="450000"))
+    assert db.session.get(Offering, draft.id).price == 450_000
+
+
+def test_unpublishing_does_not_unfix_a_sold_price(client, lembaga):
+    """Unpublish, reprice, publish again: the registrants' price must survive the trick."""
+    hidden = offering_of(lembaga, price=500_000, published=False)
     enrol(hidden)
-    submit(client, client.get(edit_url(hidden)), edit_url(hidden), terms(price="450000"))
-    assert db.session.get(Offering, hidden.id).price == 450_000
+    page = client.get(edit_url(hidden))
+    assert 'id="price-fixed"' in page.text
+    response = submit(client, page, edit_url(hidden), terms(price="1000000"))
+    assert 'id="price-error"' in response.text and "Rp500.000" in response.text
+    assert db.session.get(Offering, hidden.id).price == 500_000
 
 
 def _actor(lembaga):
