@@ -6,7 +6,7 @@ FLASK  := PORTAL_ENV=demo $(BIN)/flask --app wsgi
 MO     := portal/translations/id/LC_MESSAGES/messages.mo
 PO     := portal/translations/id/LC_MESSAGES/messages.po
 
-.PHONY: run test lint setup translations extract-messages screenshots bench bench-quick clean
+.PHONY: run test lint lock setup translations extract-messages screenshots bench bench-quick clean
 
 run: setup
 	mkdir -p instance
@@ -36,18 +36,35 @@ bench-quick: $(VENV)/.bench
 	$(BIN)/python bench/memory.py --quick --db $(QUICK_DB)
 
 $(VENV)/.bench: bench/requirements.txt $(VENV)/.installed $(MO)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	$(PIP_LOCKED) -r bench/requirements.txt
 	touch $@
 
+# ruff (including the banned clock calls, TID251) and the tests that check the house rules.
 lint: setup
 	$(BIN)/ruff check portal tests bench wsgi.py
+	$(BIN)/python -m pytest tests/rules $(PYTEST_ARGS)
 
 setup: $(VENV)/.installed $(MO)
 
+# Installs exactly the lock file: every package pinned and hashed, nothing resolved here.
+PIP_LOCKED = $(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps
+
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PIP_LOCKED) -r requirements-dev.txt
 	touch $@
+
+# After editing requirements.in, requirements-dev.in or bench/requirements.in: re-resolve the lock
+# files (*.txt). pip-tools lives in its own virtualenv so it never appears in the project's.
+PIPTOOLS := .venv-piptools
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(PIPTOOLS)/bin/pip-compile --quiet --generate-hashes \
+	--strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -d $(PIPTOOLS) || $(PYTHON) -m venv $(PIPTOOLS)
+	$(PIPTOOLS)/bin/pip install --quiet --disable-pip-version-check pip-tools==7.7.0
+	$(PIP_COMPILE) --output-file=requirements.txt requirements.in
+	$(PIP_COMPILE) --output-file=requirements-dev.txt requirements-dev.in
+	$(PIP_COMPILE) --output-file=bench/requirements.txt bench/requirements.in
 
 # The compiled catalogue is built, not committed.
 $(MO): $(PO) $(VENV)/.installed
@@ -61,4 +78,4 @@ extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i portal/translations/messages.pot -d portal/translations -D messages --no-fuzzy-matching --width 100
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) $(PIPTOOLS) .pytest_cache

@@ -21,7 +21,7 @@ target. Exit status 0 when it ran (a MISS is a figure, not a failure), 1 on erro
 oversold seats or balances, a ledger off balance, or a server that did not start.
 
     .venv/bin/python bench/load.py --quick              # 80 purchases per database, ~12-15 s each
-    .venv/bin/python bench/load.py --db postgresql      # the full 12,000 (bench/LOAD_NOTES.md)
+    .venv/bin/python bench/load.py --db postgresql      # the full 12,000 (docs/benchmarks.md)
 """
 from __future__ import annotations
 

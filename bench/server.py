@@ -609,7 +609,9 @@ class SessionForge:
         self.cookie_name = app.config["SESSION_COOKIE_NAME"]
 
     def cookie(self, user_id: int, session_version: int = 1) -> str:
-        now = time.time()  # clock.real_now() without the import: the session limits use real time
+        from portal import clock
+
+        now = clock.real_now().timestamp()  # real time: the session limits do not move with the demo clock
         return self.serializer.dumps({**self.template, "_user_id": f"{user_id}.{session_version}",
                                       "since": now, "seen": now})
 

@@ -1,4 +1,4 @@
-"""How money and times look on screen (DOMAIN.md): `Rp1.000.000`, `Kamis, 8 April 2021 23.59 WIB`."""
+"""How money and times look on screen (docs/domain.md): `Rp1.000.000`, `Kamis, 8 April 2021 23.59 WIB`."""
 from __future__ import annotations
 
 from datetime import date, datetime

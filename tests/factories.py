@@ -1,12 +1,13 @@
 """Test factories: make what a test needs in one call, with believable defaults."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import count
 
 from sqlalchemy import select
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Card, Category, LedgerEntry, Offering, ParticipantProfile, Programme, Provider, User, Wave
 from portal.services.cards import issue_card
@@ -24,7 +25,7 @@ def _hash(password: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def create_user(

@@ -2,7 +2,7 @@
 
 When a participant has done every session the enrollment waits (`awaiting_confirmation`) for the
 lembaga to enter a score (0–100) and a pass or fail. A pass issues the two certificates of
-DOMAIN.md, one from the provider and one from Kemnaker, each with a public verification code.
+docs/domain.md, one from the provider and one from Kemnaker, each with a public verification code.
 """
 from __future__ import annotations
 

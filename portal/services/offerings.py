@@ -1,6 +1,6 @@
 """A lembaga's offerings: creating, editing, publishing and unpublishing them, and the session plan.
 
-Rules (DOMAIN.md and the provider-portal issue):
+Rules (docs/domain.md, "The catalogue and the Kartu Prakerja label"):
 - a price is whole rupiah from Rp0 to Rp10.000.000. The card's balance (Rp1.000.000) limits what a
   participant can buy, not what a lembaga may ask: a dearer training stays listed, unpayable by card;
 - seats from 1, never below the seats already taken. The check is the UPDATE's own

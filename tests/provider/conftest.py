@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from itertools import count
 
 import pytest
 from sqlalchemy import select
 
+from portal import clock
 from portal.extensions import db
 from portal.models import AuditEvent, Enrollment, Offering, Provider, SessionProgress, TrainingSession, User
 from tests.browser import form_posting_to
@@ -84,7 +84,7 @@ def enrol(offering: Offering, status: str = "awaiting_confirmation", name: str |
                               full_name=name or f"Peserta {n}")
     card = create_card(user)
     enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=offering.price,
-                            purchased_at=datetime.now(UTC), status=status)
+                            purchased_at=clock.now(), status=status)
     db.session.add(enrollment)
     db.session.get(Offering, offering.id).seats_taken += 1
     db.session.commit()
@@ -99,7 +99,7 @@ def add_sessions(programme_id: int, *titles: str) -> list[TrainingSession]:
 
 
 def mark_done(enrollment: Enrollment, session: TrainingSession) -> None:
-    db.session.add(SessionProgress(enrollment_id=enrollment.id, session_id=session.id, done_at=datetime.now(UTC)))
+    db.session.add(SessionProgress(enrollment_id=enrollment.id, session_id=session.id, done_at=clock.now()))
     db.session.commit()
 
 

@@ -8,8 +8,9 @@ two lembaga each with a staff member and offerings, and a PMO admin. Everyone lo
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
+from portal import clock
 from portal.extensions import db
 from portal.models import Certificate, Enrollment, TrainingSession, User
 from portal.services.purchases import start_payment
@@ -53,7 +54,7 @@ class World:
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return clock.now()
 
 
 def _staff(provider_id: int, nik: str, email: str) -> User:
