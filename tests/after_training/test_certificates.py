@@ -6,8 +6,9 @@ import zlib
 
 import pytest
 
+from portal.certificates import pdf as certificate_pdf
 from portal.extensions import db
-from portal.services import certificates
+from portal.services.certificates import codes
 from tests.after_training.conftest import (
     KEMNAKER_CODE,
     OTHER_NIK,
@@ -87,24 +88,24 @@ def test_an_empty_or_overlong_code_is_explained_next_to_the_field(client, comple
 
 
 def test_find_by_code_tolerates_case_blanks_and_dashes(app, completed):
-    assert certificates.find_by_code("PK-ABCD-2346") is None
-    assert certificates.find_by_code("") is None
-    assert certificates.find_by_code("pk abcd 2345").code == PROVIDER_CODE
+    assert codes.find_by_code("PK-ABCD-2346") is None
+    assert codes.find_by_code("") is None
+    assert codes.find_by_code("pk abcd 2345").code == PROVIDER_CODE
 
 
 def test_codes_of_the_issuing_service_shape_are_found_without_dashes(app, completed):
     offering = create_offering(price=100_000)
     enrollment = enroll(completed["user"], completed["card"], offering, **confirmed())
     certify(enrollment, "PK-7KQ2M-X9D4T")
-    assert certificates.find_by_code("pk7kq2mx9d4t").code == "PK-7KQ2M-X9D4T"
-    assert certificates.find_by_code("PK7KQ2M-X9D4T").code == "PK-7KQ2M-X9D4T"
+    assert codes.find_by_code("pk7kq2mx9d4t").code == "PK-7KQ2M-X9D4T"
+    assert codes.find_by_code("PK7KQ2M-X9D4T").code == "PK-7KQ2M-X9D4T"
 
 
 @pytest.mark.parametrize("name, masked", [
     ("Siti Rahmawati", "Siti R********"), ("Sukarno", "S******"), ("Ni Luh Putu Ayu", "Ni L** P*** A**"), ("", ""),
 ])
 def test_mask_name(name, masked):
-    assert certificates.mask_name(name) == masked
+    assert codes.mask_name(name) == masked
 
 
 # --- the holder's printable page and PDF ------------------------------------------------------------
@@ -138,7 +139,7 @@ def test_the_holder_downloads_the_pdf(client, auth, completed):
 def test_a_name_outside_latin_1_does_not_break_the_pdf(app, completed):
     db.session.get(type(completed["user"]), completed["user"].id).full_name = "Đặng Thị Nur’aini"
     db.session.commit()
-    text = pdf_text(certificates.certificate_pdf(completed["provider_certificate"]))
+    text = pdf_text(certificate_pdf.certificate_pdf(completed["provider_certificate"]))
     assert "Dang Thi Nur'aini" in text and "/sertifikat/PK-ABCD-2345" in text
 
 
@@ -147,8 +148,8 @@ def test_a_name_outside_latin_1_does_not_break_the_pdf(app, completed):
     ("José Müller", "José Müller"), ("“Web” – dasar…", '"Web" - dasar...'), ("漢字", "??"), ("tab\there", "tab here"),
 ])
 def test_latin1_spells_what_helvetica_cannot_show(written, shown):
-    assert certificates.latin1(written) == shown
-    certificates.latin1(written).encode("latin-1")
+    assert certificate_pdf.latin1(written) == shown
+    certificate_pdf.latin1(written).encode("latin-1")
 
 
 def test_someone_else_gets_404_for_the_page_and_the_pdf(client, auth, completed):
