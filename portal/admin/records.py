@@ -12,16 +12,11 @@ from wtforms.validators import Optional
 from portal.access import admin_required
 from portal.admin import bp
 from portal.forms import PortalForm, choices, max_length
-from portal.services.fund import (
-    LEDGER_KINDS,
-    Page,
-    audit_actions,
-    audit_log,
-    blacklist_entries,
-    fund_account,
-    ledger_entries,
-)
-from portal.services.ledger import check_ledger
+from portal.services.audit import audit_actions, audit_log
+from portal.services.blacklist import blacklist_entries
+from portal.services.fund import fund_account
+from portal.services.ledger import LEDGER_KINDS, check_ledger, ledger_entries
+from portal.services.record_pages import Page
 
 KIND_LABELS = {"grant": _l("Grant to a card"), "purchase": _l("Training purchase"), "return": _l("Return to the fund")}
 ROLE_LABELS = {"admin": _l("PMO"), "provider_staff": _l("Provider staff"), "job_seeker": _l("Job seeker")}

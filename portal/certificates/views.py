@@ -7,10 +7,12 @@ from flask_login import current_user
 from portal.access import job_seeker_required, public
 from portal.certificates import bp
 from portal.certificates.forms import CodeCheckForm
+from portal.certificates.pdf import certificate_pdf
 from portal.extensions import limiter
 from portal.models import Certificate
 from portal.portfolio.views import ISSUER_LABELS
-from portal.services.certificates import certificate_for, certificate_pdf, find_by_code, holder_name, mask_name
+from portal.services.certificates.codes import find_by_code, mask_name
+from portal.services.certificates.queries import certificate_for, holder_name
 
 # Codes are random and long; the limit only slows down someone trying codes one after another.
 _lookup_limit = limiter.limit(lambda: current_app.config.get("RATELIMIT_CERTIFICATE_CHECK", "60 per minute"))

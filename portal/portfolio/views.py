@@ -14,7 +14,7 @@ from portal.models import Enrollment
 from portal.portfolio import bp
 from portal.services import DomainError
 from portal.services.cards import cards_of
-from portal.services.certificates import outcome_of, outcomes_of
+from portal.services.certificates.queries import outcome_of, outcomes_of
 from portal.services.learning import (
     enrollment_for,
     mark_session_done,

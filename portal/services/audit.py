@@ -1,4 +1,7 @@
-"""The audit log: every admin and provider action, with who, what, when and from where."""
+"""The audit log: every admin and provider action, with who, what, when and from where.
+
+`record` writes an event; the rest reads them back for the admin's pages.
+"""
 from __future__ import annotations
 
 import json
@@ -9,6 +12,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, User
+from portal.services.record_pages import PER_PAGE, Page, masked_nik, page_rows
 
 
 @dataclass(frozen=True)
@@ -36,3 +40,63 @@ def recent_events(limit: int = 100, action: str | None = None) -> list[AuditEven
     if action:
         query = query.where(AuditEvent.action == action)
     return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime
+    actor_name: str | None
+    actor_nik: str  # masked
+    actor_role: str
+    action: str
+    subject: str
+    detail: dict
+    ip: str
+
+    @property
+    def facts(self) -> list[tuple[str, str]]:
+        """The detail as short `key: value` pairs; a list shows its length, a change `before → after`."""
+        shown = []
+        for key, value in self.detail.items():
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                text = "; ".join(f"{k}: {_before_after(v)}" for k, v in value.items())
+            elif isinstance(value, list):
+                text = f"[{len(value)}]"
+            else:
+                text = str(value)
+            shown.append((key, text))
+        return shown
+
+
+def _before_after(value) -> str:
+    if isinstance(value, list) and len(value) == 2:
+        return f"{value[0]} → {value[1]}"
+    return str(value)
+
+
+def audit_actions() -> list[str]:
+    """Every action that appears in the log, for the filter."""
+    return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Audit events newest first (who, what, when, from where), optionally of one action."""
+    query = (
+        select(AuditEvent, User.full_name, User.nik).outerjoin(User, User.id == AuditEvent.actor_id)
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
+    if action:
+        query = query.where(AuditEvent.action == action)
+    rows, page, total = page_rows(query, page, per_page)
+    items = []
+    for event, name, nik in rows:
+        try:
+            detail = json.loads(event.detail or "{}")
+        except ValueError:
+            detail = {"detail": event.detail}
+        items.append(AuditRow(event.id, event.at, name, masked_nik(nik), event.actor_role, event.action, event.subject,
+                              detail if isinstance(detail, dict) else {"detail": detail}, event.ip))
+    return Page(page=page, per_page=per_page, total=total, items=items)

@@ -6,7 +6,6 @@ docs/domain.md, one from the provider and one from Kemnaker, each with a public 
 """
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,13 +18,11 @@ from portal.extensions import db
 from portal.models import Certificate, Enrollment, Offering, Provider, SessionProgress, TrainingSession, User
 from portal.services import DomainError
 from portal.services.audit import Actor, record
+from portal.services.certificates.codes import new_certificate_code
 from portal.services.learning import advance_status
 from portal.services.providers import require_staff_of
 
 ISSUERS = ("provider", "kemnaker")
-# No 0/O, 1/I/L: a code is read aloud and typed from paper. 31 symbols ** 10 ≈ 2**49 codes.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 10
 CODE_ATTEMPTS = 5
 MIN_SCORE, MAX_SCORE = 0, 100
 
@@ -44,12 +41,6 @@ class Registrant:
     passed: bool | None
     confirmed_at: datetime | None
     provider_certificate: str | None  # its verification code, once passed
-
-
-def new_certificate_code() -> str:
-    """A random verification code such as `PK-7KQ2M-X9D4T` (ten symbols, unambiguous alphabet)."""
-    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    return f"PK-{symbols[:5]}-{symbols[5:]}"
 
 
 def registrants(offering: Offering) -> list[Registrant]:

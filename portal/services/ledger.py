@@ -1,12 +1,52 @@
-"""The ledger check: every rupiah granted to a card is on the card, spent, or returned to the fund."""
+"""The ledger: its entries as the PMO lists them, and the check that every rupiah granted to a card
+is on the card, spent, or returned to the fund."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, LedgerEntry, Wave, WaveRecycling
+from portal.models import Card, Enrollment, LedgerEntry, Offering, Programme, Provider, Wave, WaveRecycling
+from portal.services.record_pages import PER_PAGE, Page, masked_nik, page_rows
+
+LEDGER_KINDS = ("grant", "purchase", "return")  # LedgerEntry.kind
+
+
+@dataclass(frozen=True)
+class LedgerRow:
+    id: int
+    kind: str
+    amount: int
+    created_at: datetime
+    card_tail: str
+    holder_nik: str  # masked
+    wave: int
+    enrollment_id: int | None
+    programme: str | None
+    provider: str | None
+
+
+def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+    """Ledger entries newest first, optionally of one kind (grant, purchase, return), with the card,
+    its wave and, for a purchase, the training bought."""
+    query = (
+        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.amount, LedgerEntry.created_at, Card.number,
+               Card.holder_nik, Wave.number, LedgerEntry.enrollment_id, Programme.title, Provider.name)
+        .join(Card, Card.id == LedgerEntry.card_id).join(Wave, Wave.id == Card.wave_id)
+        .outerjoin(Enrollment, Enrollment.id == LedgerEntry.enrollment_id)
+        .outerjoin(Offering, Offering.id == Enrollment.offering_id)
+        .outerjoin(Programme, Programme.id == Offering.programme_id)
+        .outerjoin(Provider, Provider.id == Offering.provider_id)
+        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+    )
+    if kind in LEDGER_KINDS:
+        query = query.where(LedgerEntry.kind == kind)
+    rows, page, total = page_rows(query, page, per_page)
+    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], masked_nik(r[5]), r[6], r[7], r[8], r[9])
+             for r in rows]
+    return Page(page=page, per_page=per_page, total=total, items=items)
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import re
-import zlib
+from html import unescape
 
 import pytest
 
+from portal.certificates import pdf as certificate_pdf
 from portal.extensions import db
-from portal.services import certificates
+from portal.services.certificates import codes
 from tests.after_training.conftest import (
     KEMNAKER_CODE,
     OTHER_NIK,
@@ -20,13 +21,7 @@ from tests.after_training.conftest import (
 )
 from tests.browser import form_posting_to
 from tests.factories import create_card, create_offering, create_participant
-
-
-def pdf_text(body: bytes) -> str:
-    """Every content stream of a PDF, inflated, as text."""
-    streams = re.findall(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S)
-    return "".join(zlib.decompress(s).decode("latin-1") for s in streams if s[:1] == b"x")
-
+from tests.pdf_text import pdf_fonts, pdf_text
 
 # --- the public check ------------------------------------------------------------------------------
 
@@ -87,24 +82,24 @@ def test_an_empty_or_overlong_code_is_explained_next_to_the_field(client, comple
 
 
 def test_find_by_code_tolerates_case_blanks_and_dashes(app, completed):
-    assert certificates.find_by_code("PK-ABCD-2346") is None
-    assert certificates.find_by_code("") is None
-    assert certificates.find_by_code("pk abcd 2345").code == PROVIDER_CODE
+    assert codes.find_by_code("PK-ABCD-2346") is None
+    assert codes.find_by_code("") is None
+    assert codes.find_by_code("pk abcd 2345").code == PROVIDER_CODE
 
 
 def test_codes_of_the_issuing_service_shape_are_found_without_dashes(app, completed):
     offering = create_offering(price=100_000)
     enrollment = enroll(completed["user"], completed["card"], offering, **confirmed())
     certify(enrollment, "PK-7KQ2M-X9D4T")
-    assert certificates.find_by_code("pk7kq2mx9d4t").code == "PK-7KQ2M-X9D4T"
-    assert certificates.find_by_code("PK7KQ2M-X9D4T").code == "PK-7KQ2M-X9D4T"
+    assert codes.find_by_code("pk7kq2mx9d4t").code == "PK-7KQ2M-X9D4T"
+    assert codes.find_by_code("PK7KQ2M-X9D4T").code == "PK-7KQ2M-X9D4T"
 
 
 @pytest.mark.parametrize("name, masked", [
     ("Siti Rahmawati", "Siti R********"), ("Sukarno", "S******"), ("Ni Luh Putu Ayu", "Ni L** P*** A**"), ("", ""),
 ])
 def test_mask_name(name, masked):
-    assert certificates.mask_name(name) == masked
+    assert codes.mask_name(name) == masked
 
 
 # --- the holder's printable page and PDF ------------------------------------------------------------
@@ -130,25 +125,71 @@ def test_the_holder_downloads_the_pdf(client, auth, completed):
     body = response.get_data()
     assert body.startswith(b"%PDF") and len(body) > 1024
     text = pdf_text(body)
-    for words in ("SIMULASI", "Siti Rahmawati", "Pemrograman Web Dasar", "LPK Cipta Bandung", "Nilai 85 - Lulus",
+    for words in ("SIMULASI", "Siti Rahmawati", "Pemrograman Web Dasar", "LPK Cipta Bandung", "Nilai 85 · Lulus",
                   "21 Februari 2021", "Kementerian Ketenagakerjaan", KEMNAKER_CODE, f"/sertifikat/{KEMNAKER_CODE}"):
         assert words in text, words
 
 
-def test_a_name_outside_latin_1_does_not_break_the_pdf(app, completed):
-    db.session.get(type(completed["user"]), completed["user"].id).full_name = "Đặng Thị Nur’aini"
+def test_the_pdf_embeds_a_subset_unicode_font_and_stays_small(app, completed):
+    body = certificate_pdf.certificate_pdf(completed["provider_certificate"])
+    fonts = {base for base, _to_unicode in pdf_fonts(body).values()}
+    # Subset fonts are named `ABCDEF+Name`; no core font (Helvetica, Latin-1 only) is left.
+    assert fonts and all(re.fullmatch(r"[A-Z]{6}\+DejaVuSans(Book|Bold)", base) for base in fonts), fonts
+    assert b"/FontFile2" in body and len(body) < 60_000
+
+
+@pytest.mark.parametrize("name", ["Đặng Thị Ngọc", "Siti Nur’aini", "Łukasz Żółć", "José Müller"])
+def test_a_name_outside_latin_1_is_printed_as_written(app, completed, name):
+    db.session.get(type(completed["user"]), completed["user"].id).full_name = name
     db.session.commit()
-    text = pdf_text(certificates.certificate_pdf(completed["provider_certificate"]))
-    assert "Dang Thi Nur'aini" in text and "/sertifikat/PK-ABCD-2345" in text
+    text = pdf_text(certificate_pdf.certificate_pdf(completed["provider_certificate"]))
+    assert name in text.splitlines() and "/sertifikat/PK-ABCD-2345" in text
 
 
-@pytest.mark.parametrize("written, shown", [
-    ("Siti Nur’aini", "Siti Nur'aini"), ("Đặng", "Dang"), ("Łukasz Żółć", "Lukasz Zólc"),
-    ("José Müller", "José Müller"), ("“Web” – dasar…", '"Web" - dasar...'), ("漢字", "??"), ("tab\there", "tab here"),
-])
-def test_latin1_spells_what_helvetica_cannot_show(written, shown):
-    assert certificates.latin1(written) == shown
-    certificates.latin1(written).encode("latin-1")
+def test_a_name_the_font_lacks_still_gives_the_certificate(app, completed):
+    db.session.get(type(completed["user"]), completed["user"].id).full_name = "漢字 Rahmawati"
+    db.session.commit()
+    text = pdf_text(certificate_pdf.certificate_pdf(completed["provider_certificate"]))
+    assert "Rahmawati" in text and "PK-ABCD-2345" in text  # DejaVu Sans has no CJK: those show as boxes
+
+
+def test_a_programme_title_with_typographic_marks_is_printed_as_written(app, completed):
+    completed["offering"].programme.title = "“Web” – dasar…"
+    db.session.commit()
+    assert "“Web” – dasar…" in pdf_text(certificate_pdf.certificate_pdf(completed["provider_certificate"]))
+
+
+def test_the_pdf_speaks_the_visitors_language(client, auth, completed):
+    certificate = completed["provider_certificate"]
+    auth.login()
+    indonesian = pdf_text(client.get(f"/portofolio/sertifikat/{certificate.id}.pdf").get_data())
+    in_english(client)
+    english = pdf_text(client.get(f"/portofolio/sertifikat/{certificate.id}.pdf").get_data())
+    for id_words, en_words in [("SERTIFIKAT PELATIHAN", "TRAINING CERTIFICATE"), ("Peserta", "Participant"),
+                               ("Nilai 85 · Lulus", "Score 85 · Passed"), ("Diterbitkan oleh", "Issued by"),
+                               ("Lembaga pelatihan (LPK Cipta Bandung)", "Training provider (LPK Cipta Bandung)"),
+                               ("Minggu, 21 Februari 2021", "Sunday, 21 February 2021"),
+                               ("bukan sertifikat resmi", "not an official"),
+                               ("Siapa pun dapat memeriksa", "Anyone can check")]:
+        assert id_words in indonesian and en_words not in indonesian, id_words
+        assert en_words in english and id_words not in english, en_words
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_pdf_and_the_printable_page_show_the_same_facts(client, auth, completed, language):
+    certificate = completed["provider_certificate"]
+    auth.login()
+    if language == "en":
+        in_english(client)
+    page = client.get(f"/portofolio/sertifikat/{certificate.id}")
+    html = unescape(page.get_data(as_text=True))
+    text = pdf_text(client.get(f"/portofolio/sertifikat/{certificate.id}.pdf").get_data())
+    title = re.search(r"<h1>(.*?)</h1>", html).group(1)
+    shown = re.findall(r"<dt>(.*?)</dt>\s*<dd[^>]*>(?:<code[^>]*>)?(.*?)(?:</code>)?</dd>", html, re.S)
+    check_line = re.search(r'id="certificate-check-line">(.*?)</p>', html, re.S).group(1)
+    assert len(shown) == 7 and title.upper() in text and check_line in text
+    for label, value in shown:
+        assert label in text and value in text, (label, value)
 
 
 def test_someone_else_gets_404_for_the_page_and_the_pdf(client, auth, completed):

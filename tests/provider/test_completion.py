@@ -8,7 +8,8 @@ from portal.extensions import db
 from portal.models import Certificate, Enrollment
 from portal.services import DomainError
 from portal.services.audit import Actor
-from portal.services.completion import confirm_completion, new_certificate_code
+from portal.services.certificates.codes import new_certificate_code
+from portal.services.completion import confirm_completion
 from portal.services.learning import status_history
 from tests.conftest import START
 from tests.provider.conftest import (
