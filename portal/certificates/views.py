@@ -9,7 +9,6 @@ from portal.certificates import bp
 from portal.certificates.forms import CodeCheckForm
 from portal.extensions import limiter
 from portal.models import Certificate
-from portal.portfolio.views import ISSUER_LABELS
 from portal.services.certificates import certificate_for, certificate_pdf, find_by_code, holder_name, mask_name
 
 # Codes are random and long; the limit only slows down someone trying codes one after another.
@@ -18,7 +17,7 @@ _lookup_limit = limiter.limit(lambda: current_app.config.get("RATELIMIT_CERTIFIC
 
 def _details(certificate: Certificate, name: str) -> dict:
     return {"certificate": certificate, "enrollment": certificate.enrollment,
-            "offering": certificate.enrollment.offering, "holder": name, "issuer_labels": ISSUER_LABELS}
+            "offering": certificate.enrollment.offering, "holder": name}
 
 
 @bp.get("/sertifikat")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, LedgerEntry, Wave, WaveRecycling
+from portal.models import Card, CardStatus, Enrollment, LedgerEntry, LedgerKind, Wave, WaveRecycling
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class LedgerReport:
         return not self.problems
 
 
-def _sum(kind: str):
+def _sum(kind: LedgerKind):
     return func.coalesce(func.sum(case((LedgerEntry.kind == kind, LedgerEntry.amount), else_=0)), 0)
 
 
@@ -32,8 +32,8 @@ def check_ledger(limit: int = 50) -> LedgerReport:
     enrollment has exactly its purchase entry; and that each wave's quota counters match its cards.
     Set-based: a few grouped queries, any size."""
     per_card = (
-        select(LedgerEntry.card_id, _sum("grant").label("granted"), _sum("purchase").label("purchased"),
-               _sum("return").label("returned"))
+        select(LedgerEntry.card_id, _sum(LedgerKind.GRANT).label("granted"),
+               _sum(LedgerKind.PURCHASE).label("purchased"), _sum(LedgerKind.RETURN).label("returned"))
         .group_by(LedgerEntry.card_id).subquery()
     )
     granted, purchased, returned = (func.coalesce(per_card.c[name], 0) for name in ("granted", "purchased", "returned"))
@@ -68,7 +68,7 @@ def check_ledger(limit: int = 50) -> LedgerReport:
 def _quota_problems() -> list[str]:
     """Each wave's counters agree with its cards: revoked places counted once, recycled at most once."""
     revoked = (
-        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == "revoked").scalar_subquery()
+        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == CardStatus.REVOKED).scalar_subquery()
     )
     issued = select(func.count(Card.id)).where(Card.wave_id == Wave.id).scalar_subquery()
     given = (
