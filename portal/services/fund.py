@@ -26,6 +26,7 @@ from portal.models import (
     User,
     Wave,
 )
+from portal.services.nik import mask_nik
 from portal.services.paging import Paged
 
 PER_PAGE = 50
@@ -78,10 +79,6 @@ def _page(query: Select, page: int, per_page: int) -> tuple[list, int, int]:
     return db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all(), page, total
 
 
-def _mask(nik: str | None) -> str:
-    return nik[:6] + "••••••" + nik[12:] if nik and len(nik) == 16 else (nik or "")
-
-
 # --- the ledger ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -114,7 +111,7 @@ def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_P
     if kind in LEDGER_KINDS:
         query = query.where(LedgerEntry.kind == kind)
     rows, page, total = _page(query, page, per_page)
-    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], _mask(r[5]), r[6], r[7], r[8], r[9]) for r in rows]
+    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], mask_nik(r[5]), r[6], r[7], r[8], r[9]) for r in rows]
     return Page(page=page, per_page=per_page, total=total, items=items)
 
 
@@ -203,6 +200,6 @@ def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE
             detail = json.loads(event.detail or "{}")
         except ValueError:
             detail = {"detail": event.detail}
-        items.append(AuditRow(event.id, event.at, name, _mask(nik), event.actor_role, event.action, event.subject,
+        items.append(AuditRow(event.id, event.at, name, mask_nik(nik), event.actor_role, event.action, event.subject,
                               detail if isinstance(detail, dict) else {"detail": detail}, event.ip))
     return Page(page=page, per_page=per_page, total=total, items=items)
