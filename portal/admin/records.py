@@ -15,7 +15,6 @@ from portal.admin import bp
 from portal.forms import PortalForm, choices, max_length
 from portal.services.fund import (
     LEDGER_KINDS,
-    Page,
     audit_actions,
     audit_log,
     blacklist_entries,
@@ -23,6 +22,7 @@ from portal.services.fund import (
     ledger_entries,
 )
 from portal.services.ledger import check_ledger
+from portal.services.paging import Paged
 
 
 class _FilterForm(PortalForm):
@@ -47,7 +47,7 @@ def _page_number() -> int:
     return max(1, request.args.get("halaman", 1, type=int) or 1)
 
 
-def _neighbours(page: Page, **filters) -> dict[str, str | None]:
+def _neighbours(page: Paged, **filters) -> dict[str, str | None]:
     """Links to the previous and next page, keeping the filters."""
     kept = {name: value for name, value in filters.items() if value}
     return {

@@ -6,12 +6,10 @@ the tables, one page at a time.
 from __future__ import annotations
 
 import json
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import (
@@ -27,7 +25,7 @@ from portal.models import (
     Wave,
 )
 from portal.services.nik import mask_nik
-from portal.services.paging import Paged
+from portal.services.paging import Paged, fetch_page
 
 PER_PAGE = 50
 LEDGER_KINDS = ("grant", "purchase", "return")  # LedgerEntry.kind
@@ -62,23 +60,6 @@ def fund_account() -> FundAccount:
                        on_cards=int(on_cards), spent=int(sums.get("purchase") or 0))
 
 
-@dataclass(frozen=True)
-class Page(Paged):
-    """One page of rows, newest first."""
-
-    items: list[Any] = field(default_factory=list)
-
-    @property
-    def pages(self) -> int:
-        return max(1, super().pages)  # "Page 1 of 1" even for an empty list
-
-
-def _page(query: Select, page: int, per_page: int) -> tuple[list, int, int]:
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    page = min(max(1, page), max(1, math.ceil(total / per_page)))
-    return db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all(), page, total
-
-
 # --- the ledger ----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -95,7 +76,7 @@ class LedgerRow:
     provider: str | None
 
 
-def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Paged:
     """Ledger entries newest first, optionally of one kind (grant, purchase, return), with the card,
     its wave and, for a purchase, the training bought."""
     query = (
@@ -110,9 +91,10 @@ def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_P
     )
     if kind in LEDGER_KINDS:
         query = query.where(LedgerEntry.kind == kind)
-    rows, page, total = _page(query, page, per_page)
-    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], mask_nik(r[5]), r[6], r[7], r[8], r[9]) for r in rows]
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    rows = fetch_page(query, page, per_page, clamp=True)
+    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], mask_nik(r[5]), r[6], r[7], r[8], r[9])
+             for r in rows.items]
+    return replace(rows, items=items)
 
 
 # --- the blacklist -------------------------------------------------------------------------------
@@ -127,7 +109,7 @@ class BlacklistRow:
     wave: int | None
 
 
-def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) -> Page:
+def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) -> Paged:
     """The blacklist, newest first, with the revoked card and its wave; `nik` finds one NIK."""
     query = (
         select(BlacklistEntry.nik, BlacklistEntry.name, BlacklistEntry.reason, BlacklistEntry.created_at,
@@ -138,9 +120,9 @@ def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) ->
     nik = "".join(nik.split())
     if nik:
         query = query.where(BlacklistEntry.nik == nik)
-    rows, page, total = _page(query, page, per_page)
-    items = [BlacklistRow(r[0], r[1], r[2], r[3], r[4][-4:] if r[4] else None, r[5]) for r in rows]
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    rows = fetch_page(query, page, per_page, clamp=True)
+    items = [BlacklistRow(r[0], r[1], r[2], r[3], r[4][-4:] if r[4] else None, r[5]) for r in rows.items]
+    return replace(rows, items=items)
 
 
 # --- the audit log -------------------------------------------------------------------------------
@@ -185,7 +167,7 @@ def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Paged:
     """Audit events newest first (who, what, when, from where), optionally of one action."""
     query = (
         select(AuditEvent, User.full_name, User.nik).outerjoin(User, User.id == AuditEvent.actor_id)
@@ -193,13 +175,13 @@ def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE
     )
     if action:
         query = query.where(AuditEvent.action == action)
-    rows, page, total = _page(query, page, per_page)
+    rows = fetch_page(query, page, per_page, clamp=True)
     items = []
-    for event, name, nik in rows:
+    for event, name, nik in rows.items:
         try:
             detail = json.loads(event.detail or "{}")
         except ValueError:
             detail = {"detail": event.detail}
         items.append(AuditRow(event.id, event.at, name, mask_nik(nik), event.actor_role, event.action, event.subject,
                               detail if isinstance(detail, dict) else {"detail": detail}, event.ip))
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    return replace(rows, items=items)
