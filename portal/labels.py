@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models import (
     Accreditation,
+    CardStatus,
     CertificateIssuer,
     EnrollmentStatus,
     LabelState,
@@ -25,6 +26,10 @@ ROLE = {
     Role.JOB_SEEKER: _l("Job seeker"),
     Role.PROVIDER_STAFF: _l("Provider staff"),
     Role.ADMIN: _l("PMO"),
+}
+CARD_STATUS = {
+    CardStatus.ACTIVE: _l("Active"),
+    CardStatus.REVOKED: _l("Revoked"),
 }
 ENROLLMENT_STATUS = {
     EnrollmentStatus.NOT_STARTED: _l("Not started"),
