@@ -11,6 +11,8 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.models import Role
+
 
 def public(view):
     """Anyone, logged in or not (home, catalogue, the account pages)."""
@@ -18,7 +20,7 @@ def public(view):
     return view
 
 
-def roles_required(*roles: str):
+def roles_required(*roles: Role):
     """Logged-in users of one of `roles` only: anonymous users go to Masuk, others get 403."""
 
     def decorate(view):
@@ -35,7 +37,7 @@ def roles_required(*roles: str):
     return decorate
 
 
-job_seeker_required = roles_required("job_seeker")
+job_seeker_required = roles_required(Role.JOB_SEEKER)
 
 
 def participant_required(view):
@@ -53,8 +55,8 @@ def participant_required(view):
     return checked
 
 
-provider_required = roles_required("provider_staff")
-admin_required = roles_required("admin")
+provider_required = roles_required(Role.PROVIDER_STAFF)
+admin_required = roles_required(Role.ADMIN)
 
 
 def current_actor():

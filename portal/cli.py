@@ -107,9 +107,10 @@ def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accept
 def sweep_command(at: str | None) -> None:
     """Run one sweep (revoke expired cards) under the job lock, and print what it did."""
     from portal.jobs import labelled_counts, run_job
+    from portal.models import RunStatus, RunTrigger
 
-    run = run_job("sweep", "cli", now=_instant(at))
-    if run.status == "skipped":
+    run = run_job("sweep", RunTrigger.CLI, now=_instant(at))
+    if run.status == RunStatus.SKIPPED:
         click.echo("Another process is sweeping right now; nothing was done.")
         return
     for label, value in labelled_counts(run):

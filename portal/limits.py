@@ -13,11 +13,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from portal.extensions import db, limiter
-from portal.models import User
+from portal.models import OtpPurpose, User
 from portal.services import DomainError
 from portal.services.accounts import normalise_phone, phone_for_login
 from portal.services.otp import find_challenge
-from portal.services.purchases import CARD_PAYMENT, latest_card_of
+from portal.services.purchases import latest_card_of
 
 
 def _setting(name: str):
@@ -78,7 +78,7 @@ def _payment_phone() -> str:
         return _phone_key(None)
     challenge_id = (request.view_args or {}).get("challenge_id")
     if challenge_id is not None:
-        challenge = find_challenge(challenge_id, current_user.id, CARD_PAYMENT)
+        challenge = find_challenge(challenge_id, current_user.id, OtpPurpose.CARD_PAYMENT)
         return _phone_key(challenge.phone if challenge else None)
     card = latest_card_of(current_user)  # a code only ever goes to the holder's own card's phone
     return _phone_key(card.phone if card else None)

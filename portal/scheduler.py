@@ -28,6 +28,7 @@ from portal import clock
 from portal.clock import WIB, to_wib
 from portal.jobs import JOBS, format_counts, recent_runs, run_counts, run_job
 from portal.logs import describe_error
+from portal.models import RunStatus, RunTrigger
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ def _run_scheduled(app: Flask, name: str) -> None:
     """What APScheduler calls: one run in a fresh app context (and so its own database session)."""
     with app.app_context():
         try:
-            run_job(name, "scheduled")
+            run_job(name, RunTrigger.SCHEDULED)
         except Exception as error:  # run_job keeps job errors; this is e.g. the database being down
             log.error("Scheduled job %s could not run: %s", name, describe_error(error))
 
@@ -184,10 +185,10 @@ def run_one(name: str) -> None:
     if name not in JOBS:  # checked here, not with click.Choice, so the registry is read when run
         raise click.BadParameter(f"choose one of: {', '.join(sorted(JOBS))}", param_hint="NAME")
     try:
-        run = run_job(name, "cli")
+        run = run_job(name, RunTrigger.CLI)
     except Exception as error:
         raise click.ClickException(f"{name} failed: {describe_error(error)}") from None
-    if run.status == "skipped":
+    if run.status == RunStatus.SKIPPED:
         click.echo(f"{name}: skipped, another process holds its lock (it is running there).")
     else:
         click.echo(f"{name}: {run.status}, {format_counts(run_counts(run))}")

@@ -3,24 +3,14 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
 from portal.extensions import db
 from portal.forms import PortalForm
-from portal.models.catalogue import PROVIDER_KINDS
 from portal.services import DomainError
 from portal.services.labels import grant_label, provider_or_none, providers_for_review, withdraw_label
-
-KIND_LABELS = dict(zip(PROVIDER_KINDS, (_l("Government BLK"), _l("Community BLK"), _l("Private LPK")), strict=True))
-STATE_LABELS = {
-    "requested": _l("Requested"),
-    "labelled": _l("Labelled"),
-    "withdrawn": _l("Withdrawn"),
-    "none": _l("No label"),
-}
 
 
 class LabelForm(PortalForm):
@@ -31,8 +21,7 @@ class LabelForm(PortalForm):
 @admin_required
 def labels():
     """Every lembaga with its label state; requests waiting for the PMO first."""
-    return render_template("admin/labels.html", providers=providers_for_review(), form=LabelForm(),
-                           kinds=KIND_LABELS, states=STATE_LABELS)
+    return render_template("admin/labels.html", providers=providers_for_review(), form=LabelForm())
 
 
 def _change_label(provider_id: int, change, done_message):

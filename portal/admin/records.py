@@ -9,27 +9,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SearchField, SelectField
 from wtforms.validators import Optional
 
+from portal import labels
 from portal.access import admin_required
 from portal.admin import bp
 from portal.forms import PortalForm, choices, max_length
+from portal.models import LedgerKind
 from portal.services.audit import audit_actions, audit_log
 from portal.services.blacklist import blacklist_entries
 from portal.services.fund import fund_account
-from portal.services.ledger import LEDGER_KINDS, check_ledger, ledger_entries
-from portal.services.record_pages import Page
-
-KIND_LABELS = {"grant": _l("Grant to a card"), "purchase": _l("Training purchase"), "return": _l("Return to the fund")}
-ROLE_LABELS = {"admin": _l("PMO"), "provider_staff": _l("Provider staff"), "job_seeker": _l("Job seeker")}
-ACTION_LABELS = {
-    "label.grant": _l("Label granted"),
-    "label.withdraw": _l("Label withdrawn"),
-    "category.create": _l("Category added"),
-    "category.rename": _l("Category renamed"),
-    "programme.create": _l("Programme added"),
-    "programme.edit": _l("Programme edited"),
-    "card.issue": _l("Card issued"),
-    "card.import": _l("Cards uploaded (CSV)"),
-}
+from portal.services.ledger import check_ledger, ledger_entries
+from portal.services.paging import Paged
 
 
 class _FilterForm(PortalForm):
@@ -38,7 +27,8 @@ class _FilterForm(PortalForm):
 
 
 class LedgerFilter(_FilterForm):
-    jenis = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items(), blank=_l("All kinds")), validate_choice=False)
+    jenis = SelectField(_l("Kind"), choices=choices(labels.LEDGER_KIND.items(), blank=_l("All kinds")),
+                        validate_choice=False)
 
 
 class AuditFilter(_FilterForm):
@@ -53,7 +43,7 @@ def _page_number() -> int:
     return max(1, request.args.get("halaman", 1, type=int) or 1)
 
 
-def _neighbours(page: Page, **filters) -> dict[str, str | None]:
+def _neighbours(page: Paged, **filters) -> dict[str, str | None]:
     """Links to the previous and next page, keeping the filters."""
     kept = {name: value for name, value in filters.items() if value}
     return {
@@ -77,10 +67,10 @@ def blacklist():
 def ledger():
     """The fund account, the ledger check, and every ledger entry newest first (filter by kind)."""
     form = LedgerFilter(request.args)
-    kind = form.jenis.data if form.jenis.data in LEDGER_KINDS else None
+    kind = form.jenis.data if form.jenis.data in set(LedgerKind) else None
     page = ledger_entries(kind, _page_number())
     return render_template("admin/ledger.html", form=form, fund=fund_account(), check=check_ledger(), page=page,
-                           kinds=KIND_LABELS, links=_neighbours(page, jenis=kind))
+                           links=_neighbours(page, jenis=kind))
 
 
 @bp.get("/audit")
@@ -89,8 +79,7 @@ def audit():
     """Who did what, when (WIB), from where: every admin and provider action, newest first."""
     form = AuditFilter(request.args)
     actions = audit_actions()
-    form.aksi.choices = choices(((a, ACTION_LABELS.get(a, a)) for a in actions), blank=_l("All actions"))
+    form.aksi.choices = choices(((a, labels.AUDIT_ACTION.get(a, a)) for a in actions), blank=_l("All actions"))
     action = form.aksi.data if form.aksi.data in actions else None
     page = audit_log(action, _page_number())
-    return render_template("admin/audit.html", form=form, page=page, actions=ACTION_LABELS, roles=ROLE_LABELS,
-                           links=_neighbours(page, aksi=action))
+    return render_template("admin/audit.html", form=form, page=page, links=_neighbours(page, aksi=action))

@@ -13,7 +13,7 @@ from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.limits import activation_phone_limit, login_account_limit, login_limit, otp_limit, registration_phone_limit
-from portal.models import User
+from portal.models import OtpPurpose, User
 from portal.redirects import safe_next
 from portal.services import DomainError, accounts
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
@@ -28,7 +28,7 @@ def _sms_failed(form) -> None:
 def _pending_activation():
     pending = session.get("activation") or {}
     user = db.session.get(User, pending["user_id"]) if pending.get("user_id") else None
-    challenge = find_challenge(pending.get("challenge_id"), pending.get("user_id"), accounts.ACTIVATION)
+    challenge = find_challenge(pending.get("challenge_id"), pending.get("user_id"), OtpPurpose.ACTIVATION)
     return user, challenge
 
 

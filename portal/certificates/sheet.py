@@ -7,9 +7,9 @@ from typing import NamedTuple
 
 from flask_babel import gettext as _
 
+from portal import labels
 from portal.formatting import wib
-from portal.models import Certificate
-from portal.portfolio.views import ISSUER_LABELS
+from portal.models import Certificate, CertificateIssuer
 from portal.services.certificates.codes import VERIFY_PATH
 
 
@@ -46,8 +46,8 @@ def certificate_sheet(certificate: Certificate, holder: str, verify_url: str | N
     result = _("Passed") if enrollment.passed else _("Not passed")
     if enrollment.score is not None:
         result = f"{_('Score %(score)s', score=enrollment.score)} · {result}"
-    issuer = str(ISSUER_LABELS[certificate.issuer])
-    if certificate.issuer == "provider":
+    issuer = str(labels.CERTIFICATE_ISSUER[certificate.issuer])
+    if certificate.issuer == CertificateIssuer.PROVIDER:
         issuer = f"{issuer} ({provider})"
     facts = (
         Fact("holder", _("Participant"), holder),

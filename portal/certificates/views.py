@@ -10,7 +10,6 @@ from portal.certificates.forms import CodeCheckForm
 from portal.certificates.pdf import certificate_pdf
 from portal.extensions import limiter
 from portal.models import Certificate
-from portal.portfolio.views import ISSUER_LABELS
 from portal.services.certificates.codes import find_by_code, mask_name
 from portal.services.certificates.queries import certificate_for, holder_name
 
@@ -20,7 +19,7 @@ _lookup_limit = limiter.limit(lambda: current_app.config.get("RATELIMIT_CERTIFIC
 
 def _details(certificate: Certificate, name: str) -> dict:
     return {"certificate": certificate, "enrollment": certificate.enrollment,
-            "offering": certificate.enrollment.offering, "holder": name, "issuer_labels": ISSUER_LABELS}
+            "offering": certificate.enrollment.offering, "holder": name}
 
 
 @bp.get("/sertifikat")

@@ -14,7 +14,7 @@ from flask_login import current_user
 from sqlalchemy import exists, select
 
 from portal.extensions import db
-from portal.models import Enrollment
+from portal.models import Enrollment, Role
 
 SESSION_KEY = "demo_steps"
 
@@ -61,7 +61,7 @@ class Guide:
 def account_steps() -> set[int]:
     """The steps the account itself shows done: 1 logged in as a job seeker, 3 its participant
     profile, 6 a training bought, 8 a training started. One statement; none for anyone else."""
-    if not current_user.is_authenticated or current_user.role != "job_seeker":
+    if not current_user.is_authenticated or current_user.role != Role.JOB_SEEKER:
         return set()
     # The profile came with the account (the user loader joins it); the enrollments take one statement.
     mine = Enrollment.user_id == current_user.id
@@ -87,7 +87,7 @@ def demo_guide() -> Guide:
     states = tuple(
         (step, "done" if step.number in done else "current" if step is current else "todo") for step in STEPS
     )
-    other_role = current_user.is_authenticated and current_user.role != "job_seeker"
+    other_role = current_user.is_authenticated and current_user.role != Role.JOB_SEEKER
     return Guide(states, sum(state == "done" for _, state in states), current, other_role)
 
 

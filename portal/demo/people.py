@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from portal.extensions import db
-from portal.models import Card, Offering, Provider, User, Wave
+from portal.models import Card, CardStatus, Offering, Provider, Role, User, Wave
 from portal.services.cards import days_left, issue_card
 from portal.services.learning import mark_session_done, sessions_with_progress, start_training
 from portal.services.participants import save_participant_profile
@@ -33,7 +33,7 @@ class DemoPerson:
     name: str
     email: str
     phone: str
-    role: str = "job_seeker"
+    role: Role = Role.JOB_SEEKER
     card_wave: int | None = None  # accepted when that wave opened
     buys: bool = False
     provider: str | None = None  # the lembaga a staff account belongs to
@@ -50,10 +50,10 @@ PEOPLE = (
     DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
                "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
-               "lembaga@demo.prakerja.id", "+6281200000004", role="provider_staff",
+               "lembaga@demo.prakerja.id", "+6281200000004", role=Role.PROVIDER_STAFF,
                provider="LPK Cipta Karya Mandiri"),
     DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
-               "admin@demo.prakerja.id", "+6281200000005", role="admin"),
+               "admin@demo.prakerja.id", "+6281200000005", role=Role.ADMIN),
 )
 
 
@@ -77,7 +77,7 @@ def _account(person: DemoPerson, password_hash: str, now: datetime) -> User:
                 provider_id=provider_id, created_at=now, activated_at=now)
     db.session.add(user)
     db.session.flush()
-    if person.role == "job_seeker":  # birth date and sex come from the NIK, as for anyone
+    if person.role == Role.JOB_SEEKER:  # birth date and sex come from the NIK, as for anyone
         save_participant_profile(user, "sma", person.nik[:2], "Kota Demo", "Jl. Simulasi No. 1", now)
     return user
 
@@ -142,7 +142,7 @@ class DemoLogin:
 def demo_logins(now: datetime) -> list[DemoLogin]:
     """What the login page shows in demo mode: who to log in as, and their card numbers."""
     cards = {c.holder_nik: c for c in db.session.scalars(
-        select(Card).where(Card.holder_nik.in_([p.nik for p in PEOPLE]), Card.status == "active"))}
+        select(Card).where(Card.holder_nik.in_([p.nik for p in PEOPLE]), Card.status == CardStatus.ACTIVE))}
     logins = []
     for person in PEOPLE:
         card = cards.get(person.nik)

@@ -19,12 +19,11 @@ from portal import clock
 from portal.extensions import db
 from portal.jobs.locks import job_lock, process_name
 from portal.logs import describe_error, where_raised
-from portal.models import JobRun
+from portal.models import JobRun, RunStatus, RunTrigger
 
 log = logging.getLogger(__name__)
 
 Counts = dict[str, int]
-TRIGGERS = ("scheduled", "manual", "cli")  # manual: the admin's "Jalankan sekarang" button
 
 
 @dataclass(frozen=True)
@@ -76,8 +75,8 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
     type and message; the exception is re-raised only for `trigger == "cli"` (the command must exit
     non-zero) — the scheduler and the admin's button carry on. `now` defaults to `clock.now()`.
     """
-    if trigger not in TRIGGERS:
-        raise ValueError(f"unknown trigger {trigger!r}; use one of {TRIGGERS}")
+    if trigger not in tuple(RunTrigger):
+        raise ValueError(f"unknown trigger {trigger!r}; use one of {', '.join(RunTrigger)}")
     job = JOBS[name]
     # End the session's transaction first: on SQLite an open read here would block the lease's
     # commit on its own connection (in this very thread) until "database is locked".
@@ -85,19 +84,19 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
     with job_lock(name) as acquired:
         if not acquired:
             log.info("Job %s (%s) skipped: another process holds its lock", name, trigger)
-            return _record(JobRun(job=name, trigger=trigger, status="skipped"), finished=True)
-        run = _record(JobRun(job=name, trigger=trigger, status="running"), finished=False)
+            return _record(JobRun(job=name, trigger=trigger, status=RunStatus.SKIPPED), finished=True)
+        run = _record(JobRun(job=name, trigger=trigger, status=RunStatus.RUNNING), finished=False)
         try:
             counts = job.function(now or clock.now())
         except BaseException as error:  # also KeyboardInterrupt: the row must not stay "running"
             db.session.rollback()  # the job's unfinished batch
             description = describe_error(error)
-            _finish(run, "error", error=description)
+            _finish(run, RunStatus.ERROR, error=description)
             log.error("Job %s (%s) failed%s: %s", name, trigger, where_raised(error), description)
-            if trigger == "cli" or not isinstance(error, Exception):
+            if trigger == RunTrigger.CLI or not isinstance(error, Exception):
                 raise
             return run
-        _finish(run, "ok", counts=counts)
+        _finish(run, RunStatus.OK, counts=counts)
         log.info("Job %s (%s) ok: %s", name, trigger, format_counts(counts))
         return run
 

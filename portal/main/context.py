@@ -3,6 +3,7 @@ from flask import current_app
 from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
+from portal import labels, models
 from portal.regions import province_name
 from portal.services.otp import CODE_DIGITS, otp_minutes
 
@@ -21,3 +22,6 @@ def register(app) -> None:
         }
 
     app.jinja_env.filters["province"] = province_name
+    # Static, so set once rather than per render: the words for each status, and the enums to compare with.
+    app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals.update({name: getattr(models, name) for name in models.ENUMS})

@@ -1,19 +1,67 @@
 """Typed SQLAlchemy models, one module per area. Importing this registers them all."""
-from portal.models.accounts import ParticipantProfile, User
-from portal.models.catalogue import Category, Offering, Programme, Provider
-from portal.models.jobs import AuditEvent, DemoClock, JobLease, JobRun
+from portal.models.accounts import ParticipantProfile, Role, User
+from portal.models.catalogue import (
+    Accreditation,
+    Category,
+    LabelState,
+    Offering,
+    OfferingMode,
+    Programme,
+    Provider,
+    ProviderKind,
+)
+from portal.models.jobs import AuditEvent, DemoClock, JobLease, JobRun, RunStatus, RunTrigger
 from portal.models.learning import (
     Certificate,
+    CertificateIssuer,
     Enrollment,
     EnrollmentEvent,
+    EnrollmentStatus,
     Review,
     SessionProgress,
     TrainingSession,
 )
-from portal.models.messaging import OtpChallenge, SmsMessage
-from portal.models.prakerja import BlacklistEntry, Card, LedgerEntry, ReminderSent, Wave, WaveRecycling
+from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage
+from portal.models.prakerja import (
+    BlacklistEntry,
+    Card,
+    CardStatus,
+    LedgerEntry,
+    LedgerKind,
+    ReminderSent,
+    Wave,
+    WaveRecycling,
+)
+
+# The closed sets stored in columns: templates see these names too (portal/main/context.py).
+ENUMS = (
+    "Accreditation",
+    "CardStatus",
+    "CertificateIssuer",
+    "EnrollmentStatus",
+    "LabelState",
+    "LedgerKind",
+    "OfferingMode",
+    "OtpPurpose",
+    "ProviderKind",
+    "Role",
+    "RunStatus",
+    "RunTrigger",
+)
 
 __all__ = [
+    "Accreditation",
+    "CardStatus",
+    "CertificateIssuer",
+    "EnrollmentStatus",
+    "LabelState",
+    "LedgerKind",
+    "OfferingMode",
+    "OtpPurpose",
+    "ProviderKind",
+    "Role",
+    "RunStatus",
+    "RunTrigger",
     "AuditEvent",
     "Certificate",
     "EnrollmentEvent",

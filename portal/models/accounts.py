@@ -2,22 +2,29 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.types import UTCDateTime
+from portal.models.types import UTCDateTime, one_of
 
-ROLES = ("job_seeker", "provider_staff", "admin")
+
+class Role(StrEnum):
+    """Who an account is: a participant (pencari kerja), a lembaga's staff, or the PMO."""
+
+    JOB_SEEKER = "job_seeker"
+    PROVIDER_STAFF = "provider_staff"
+    ADMIN = "admin"
 
 
 class User(UserMixin, db.Model):
     """A Sisnaker account. The NIK is the username; login by NIK or email."""
 
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('job_seeker', 'provider_staff', 'admin')", name="role"),)
+    __table_args__ = (CheckConstraint(one_of("role", Role), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     nik: Mapped[str] = mapped_column(String(16), unique=True)
@@ -26,7 +33,7 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     phone: Mapped[str] = mapped_column(String(16), unique=True)  # E.164; one account per phone
     password_hash: Mapped[str] = mapped_column(String(255))
-    role: Mapped[str] = mapped_column(String(20), default="job_seeker")
+    role: Mapped[str] = mapped_column(String(20), default=Role.JOB_SEEKER)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie's id: bumping it ends every session of this account.

@@ -2,15 +2,47 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.types import UTCDateTime
+from portal.models.types import UTCDateTime, one_of
 
-MODES = ("daring", "luring", "campuran")
-PROVIDER_KINDS = ("blk_pemerintah", "blk_komunitas", "lpk_swasta")
+
+class OfferingMode(StrEnum):
+    """How an offering is taught: online, in person, or both (the programme's own words)."""
+
+    DARING = "daring"
+    LURING = "luring"
+    CAMPURAN = "campuran"
+
+
+class ProviderKind(StrEnum):
+    """A government BLK, a community BLK, or a private LPK."""
+
+    BLK_PEMERINTAH = "blk_pemerintah"
+    BLK_KOMUNITAS = "blk_komunitas"
+    LPK_SWASTA = "lpk_swasta"
+
+
+class Accreditation(StrEnum):
+    """A provider's BAN-PNF grade, or not (yet) accredited."""
+
+    A = "A"
+    B = "B"
+    C = "C"
+    BELUM = "belum"
+
+
+class LabelState(StrEnum):
+    """Where a provider stands with the Kartu Prakerja label, read from its three label columns."""
+
+    REQUESTED = "requested"  # waiting for the PMO
+    LABELLED = "labelled"
+    WITHDRAWN = "withdrawn"  # had it once
+    NONE = "none"
 
 
 class Category(db.Model):
@@ -44,7 +76,7 @@ class Provider(db.Model):
 
     __tablename__ = "providers"
     __table_args__ = (
-        CheckConstraint("kind IN ('blk_pemerintah', 'blk_komunitas', 'lpk_swasta')", name="kind"),
+        CheckConstraint(one_of("kind", ProviderKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -54,7 +86,7 @@ class Provider(db.Model):
     province_code: Mapped[str] = mapped_column(String(2))
     # Granted by the PMO; only labelled providers' offerings can be paid with the card.
     prakerja_label: Mapped[bool] = mapped_column(Boolean, default=False)
-    accreditation: Mapped[str | None] = mapped_column(String(20))  # e.g. "A", "B", "C", "belum"
+    accreditation: Mapped[str | None] = mapped_column(String(20))  # an Accreditation
     address: Mapped[str | None] = mapped_column(Text)
     label_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     label_granted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -67,7 +99,7 @@ class Offering(db.Model):
     __table_args__ = (
         CheckConstraint("price >= 0", name="price_not_negative"),
         CheckConstraint("seats_taken >= 0 AND seats_taken <= seats", name="seats_within_quota"),
-        CheckConstraint("mode IN ('daring', 'luring', 'campuran')", name="mode"),
+        CheckConstraint(one_of("mode", OfferingMode), name="mode"),
         CheckConstraint("end_date >= start_date", name="schedule_order"),
     )
 

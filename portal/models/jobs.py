@@ -2,12 +2,30 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.models.types import UTCDateTime
+
+
+class RunTrigger(StrEnum):
+    """What started a job run."""
+
+    SCHEDULED = "scheduled"
+    MANUAL = "manual"  # the admin's "Jalankan sekarang" button
+    CLI = "cli"
+
+
+class RunStatus(StrEnum):
+    """How a job run stands or ended."""
+
+    RUNNING = "running"
+    OK = "ok"
+    ERROR = "error"
+    SKIPPED = "skipped"  # another process held the job's lock
 
 
 class JobRun(db.Model):
@@ -17,8 +35,8 @@ class JobRun(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     job: Mapped[str] = mapped_column(String(40), index=True)
-    trigger: Mapped[str] = mapped_column(String(20))  # scheduled, manual (Jalankan sekarang), cli
-    status: Mapped[str] = mapped_column(String(10))  # running, ok, error, skipped (another holds the lock)
+    trigger: Mapped[str] = mapped_column(String(20))  # a RunTrigger
+    status: Mapped[str] = mapped_column(String(10))  # a RunStatus
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     counts: Mapped[str] = mapped_column(Text, default="{}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, Boolean, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,9 +10,23 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db
 from portal.models.catalogue import Offering
 from portal.models.prakerja import Card
-from portal.models.types import UTCDateTime
+from portal.models.types import UTCDateTime, one_of
 
-ENROLLMENT_STATUSES = ("not_started", "in_progress", "awaiting_confirmation", "completed")
+
+class EnrollmentStatus(StrEnum):
+    """A bought training's way: bought, started, all sessions done, confirmed by the provider."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    COMPLETED = "completed"
+
+
+class CertificateIssuer(StrEnum):
+    """Who signs a certificate: the training provider, or Kemnaker. Listed in the order they are shown."""
+
+    PROVIDER = "provider"
+    KEMNAKER = "kemnaker"
 
 
 class Enrollment(db.Model):
@@ -20,9 +35,7 @@ class Enrollment(db.Model):
     __tablename__ = "enrollments"
     __table_args__ = (
         UniqueConstraint("user_id", "offering_id", name="uq_enrollments_user_offering"),
-        CheckConstraint(
-            "status IN ('not_started', 'in_progress', 'awaiting_confirmation', 'completed')", name="status"
-        ),
+        CheckConstraint(one_of("status", EnrollmentStatus), name="status"),
         CheckConstraint("price_paid >= 0", name="price_not_negative"),
         CheckConstraint("score IS NULL OR (score >= 0 AND score <= 100)", name="score_range"),
     )
@@ -33,7 +46,7 @@ class Enrollment(db.Model):
     offering_id: Mapped[int] = mapped_column(ForeignKey("offerings.id"), index=True)
     price_paid: Mapped[int] = mapped_column(BigInteger)
     purchased_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(25), default="not_started")
+    status: Mapped[str] = mapped_column(String(25), default=EnrollmentStatus.NOT_STARTED)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # all sessions done
     # The provider's confirmation: a score and pass or fail; a pass earns the certificates.
@@ -79,7 +92,7 @@ class EnrollmentEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(25))
+    status: Mapped[str] = mapped_column(String(25))  # an EnrollmentStatus
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
@@ -90,7 +103,7 @@ class Certificate(db.Model):
     __tablename__ = "certificates"
     __table_args__ = (
         UniqueConstraint("enrollment_id", "issuer", name="uq_certificates_one_per_issuer"),
-        CheckConstraint("issuer IN ('provider', 'kemnaker')", name="issuer"),
+        CheckConstraint(one_of("issuer", CertificateIssuer), name="issuer"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

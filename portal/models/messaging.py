@@ -2,12 +2,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
 from portal.models.types import UTCDateTime
+
+
+class OtpPurpose(StrEnum):
+    """What a code proves: an account's phone, a password reset, or a card payment."""
+
+    ACTIVATION = "activation"
+    PASSWORD_RESET = "password_reset"
+    CARD_PAYMENT = "card_payment"
 
 
 class OtpChallenge(db.Model):
@@ -20,7 +29,7 @@ class OtpChallenge(db.Model):
     __tablename__ = "otp_challenges"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(30))  # activation, password_reset, card_payment
+    purpose: Mapped[str] = mapped_column(String(30))  # an OtpPurpose
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     subject: Mapped[str] = mapped_column(String(100), default="")  # what the code is bound to
     phone: Mapped[str] = mapped_column(String(16))

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
-from portal.models.types import UTCDateTime
+from portal.models.types import UTCDateTime, one_of
 
 
 class Wave(db.Model):
@@ -29,7 +30,23 @@ class Wave(db.Model):
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
-AWAITING_FIRST_PURCHASE = "status = 'active' AND first_purchase_at IS NULL"
+class CardStatus(StrEnum):
+    """A card is active until its holder misses the 30-day deadline; then it is revoked for good."""
+
+    ACTIVE = "active"
+    REVOKED = "revoked"
+
+
+class LedgerKind(StrEnum):
+    """`grant`: fund → card; `purchase`: card → provider; `return`: card → fund."""
+
+    GRANT = "grant"
+    PURCHASE = "purchase"
+    RETURN = "return"
+
+
+AWAITING_FIRST_PURCHASE = f"status = '{CardStatus.ACTIVE}' AND first_purchase_at IS NULL"
+ONE_ACTIVE = f"status = '{CardStatus.ACTIVE}'"
 
 
 class Card(db.Model):
@@ -38,10 +55,10 @@ class Card(db.Model):
     __tablename__ = "cards"
     __table_args__ = (
         CheckConstraint("balance >= 0", name="balance_not_negative"),
-        CheckConstraint("status IN ('active', 'revoked')", name="status"),
+        CheckConstraint(one_of("status", CardStatus), name="status"),
         # One active card per person: two issuers racing cannot grant the balance twice.
         Index("uq_cards_one_active_per_nik", "holder_nik", unique=True,
-              sqlite_where=text("status = 'active'"), postgresql_where=text("status = 'active'")),
+              sqlite_where=text(ONE_ACTIVE), postgresql_where=text(ONE_ACTIVE)),
         # The sweep's worklist, oldest deadline first. Bought and revoked cards leave it, so finding the
         # next batch costs the expired cards only, not the wave's size nor the cards already swept.
         Index("ix_cards_awaiting_first_purchase", "deadline_at", "id",
@@ -58,7 +75,7 @@ class Card(db.Model):
     # The end (23:59:59 WIB) of the 30th day after acceptance, stored in UTC.
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     balance: Mapped[int] = mapped_column(BigInteger)
-    status: Mapped[str] = mapped_column(String(10), default="active")
+    status: Mapped[str] = mapped_column(String(10), default=CardStatus.ACTIVE)
     first_purchase_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoke_reason: Mapped[str | None] = mapped_column(String(200))
@@ -81,7 +98,7 @@ class BlacklistEntry(db.Model):
 
 
 class LedgerEntry(db.Model):
-    """One movement of money. `grant`: fund → card; `purchase`: card → provider; `return`: card → fund.
+    """One movement of money, of a LedgerKind.
 
     For every card: grants = balance + purchases + returns. `flask ledger check` proves it.
     """
@@ -89,11 +106,11 @@ class LedgerEntry(db.Model):
     __tablename__ = "ledger_entries"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount_positive"),
-        CheckConstraint("kind IN ('grant', 'purchase', 'return')", name="kind"),
+        CheckConstraint(one_of("kind", LedgerKind), name="kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(10))  # a LedgerKind
     card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"), index=True)
     enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"), unique=True)
     amount: Mapped[int] = mapped_column(BigInteger)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
@@ -31,3 +32,8 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def one_of(column: str, values: type[StrEnum]) -> str:
+    """The SQL of a CHECK that `column` holds one of the enum's values, e.g. `kind IN ('a', 'b')`."""
+    return f"{column} IN ({', '.join(repr(str(value)) for value in values)})"

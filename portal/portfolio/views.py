@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal import clock
@@ -23,15 +22,6 @@ from portal.services.learning import (
     start_training,
 )
 from portal.services.participants import EDUCATION_LEVELS
-
-STATUS_LABELS = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "awaiting_confirmation": _l("Waiting for the provider's confirmation"),
-    "completed": _l("Completed"),
-}
-# Who issued a certificate (also on the certificate pages).
-ISSUER_LABELS = {"provider": _l("Training provider"), "kemnaker": _l("Ministry of Manpower (Kemnaker)")}
 
 
 def _own_enrollment(enrollment_id: int) -> Enrollment:
@@ -58,7 +48,7 @@ def index():
     outcomes = outcomes_of(current_user) if current_user.is_participant else {}
     return render_template(
         "portfolio/index.html", education_levels=EDUCATION_LEVELS, portfolio=portfolio, cards=cards,
-        status_labels=STATUS_LABELS, outcomes=outcomes, issuer_labels=ISSUER_LABELS,
+        outcomes=outcomes,
     )
 
 
@@ -71,8 +61,7 @@ def training(enrollment_id: int):
     steps = sessions_with_progress(enrollment)
     return render_template(
         "portfolio/training.html", enrollment=enrollment, steps=steps,
-        done=sum(step.done for step in steps), status_labels=STATUS_LABELS,
-        outcome=outcome_of(enrollment), issuer_labels=ISSUER_LABELS,
+        done=sum(step.done for step in steps), outcome=outcome_of(enrollment),
     )
 
 

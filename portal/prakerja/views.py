@@ -11,6 +11,7 @@ from portal.codes import SMS_NOT_SENT, resend_and_report
 from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.limits import card_tries_limit, otp_limit, payment_phone_limit
+from portal.models import OtpPurpose
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
 from portal.services import DomainError
@@ -18,7 +19,6 @@ from portal.services.cards import card_status
 from portal.services.learning import enrollment_for
 from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
 from portal.services.purchases import (
-    CARD_PAYMENT,
     CardRefused,
     complete_purchase,
     latest_card_of,
@@ -61,7 +61,7 @@ def register(offering_id: int):
 
 
 def _payment_or_404(challenge_id: int):
-    challenge = find_challenge(challenge_id, current_user.id, CARD_PAYMENT) or abort(404)
+    challenge = find_challenge(challenge_id, current_user.id, OtpPurpose.CARD_PAYMENT) or abort(404)
     card, offering = payment_of(challenge)
     return challenge, card, offering or abort(404)
 

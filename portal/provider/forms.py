@@ -5,27 +5,14 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 
+from portal import labels
 from portal.forms import PortalForm, choices, max_length, required
-from portal.models.catalogue import MODES, PROVIDER_KINDS
 from portal.regions import PROVINCES
 from portal.services.completion import MAX_SCORE, MIN_SCORE
 from portal.services.offerings import MAX_PRICE, MAX_SEATS, MAX_SESSIONS
-from portal.services.providers import ACCREDITATIONS, MAX_ADDRESS, MAX_CITY
-from portal.training.catalogue_forms import MODE_LABELS, parse_rupiah
+from portal.services.providers import MAX_ADDRESS, MAX_CITY
+from portal.training.catalogue_forms import parse_rupiah
 
-KIND_LABELS = {
-    "blk_pemerintah": _l("Government BLK"),
-    "blk_komunitas": _l("Community BLK"),
-    "lpk_swasta": _l("Private LPK"),
-}
-ACCREDITATION_LABELS = {"A": "A", "B": "B", "C": "C", "belum": _l("Not yet accredited")}
-STATUS_LABELS = {
-    "not_started": _l("Not started"),
-    "in_progress": _l("In progress"),
-    "awaiting_confirmation": _l("Waiting for the provider's confirmation"),
-    "completed": _l("Completed"),
-}
-RESULT_LABELS = {"passed": _l("Passed"), "failed": _l("Failed")}
 _DATE_MESSAGE = _l("Enter a date as YYYY-MM-DD, for example 2021-04-01.")
 _SEATS_MESSAGE = _l("Enter the number of seats as a whole number.")
 _SCORE_MESSAGE = _l("Enter the score as a whole number.")
@@ -51,9 +38,9 @@ class ProfileForm(PortalForm):
     """The lembaga's profile: kind, accreditation, address (the name is set by the PMO)."""
 
     kind = SelectField(_l("Kind of institution"), [required()],
-                       choices=choices([(k, KIND_LABELS[k]) for k in PROVIDER_KINDS], _l("Choose…")))
+                       choices=choices(labels.PROVIDER_KIND.items(), _l("Choose…")))
     accreditation = SelectField(_l("Accreditation"), [required()],
-                                choices=choices([(a, ACCREDITATION_LABELS[a]) for a in ACCREDITATIONS], _l("Choose…")))
+                                choices=choices(labels.ACCREDITATION.items(), _l("Choose…")))
     address = TextAreaField(_l("Address"), [required(), max_length(MAX_ADDRESS)])
     city = StringField(_l("Regency/City"), [required(), max_length(MAX_CITY)])
     province = SelectField(_l("Province"), [required()], choices=_provinces())
@@ -77,7 +64,7 @@ class OfferingForm(PortalForm):
                                        max=f"{MAX_PRICE:,}".replace(",", ".")))
     seats = IntegerField(_l("Seats"), [_Given(_SEATS_MESSAGE)], invalid_value_message=_SEATS_MESSAGE,
                          render_kw={"min": 1, "max": MAX_SEATS, "inputmode": "numeric"})
-    mode = SelectField(_l("Mode"), [required()], choices=choices([(m, MODE_LABELS[m]) for m in MODES], _l("Choose…")))
+    mode = SelectField(_l("Mode"), [required()], choices=choices(labels.OFFERING_MODE.items(), _l("Choose…")))
     city = StringField(_l("Regency/City"), [required(), max_length(MAX_CITY)])
     province = SelectField(_l("Province"), [required()], choices=_provinces())
     start_date = DateField(_l("Start date"), [_Given(_DATE_MESSAGE)], invalid_value_message=_DATE_MESSAGE)
@@ -117,7 +104,7 @@ class ConfirmForm(PortalForm):
 
     score = IntegerField(_l("Score (0–100)"), [_Given(_SCORE_MESSAGE)], invalid_value_message=_SCORE_MESSAGE,
                          render_kw={"min": MIN_SCORE, "max": MAX_SCORE, "inputmode": "numeric"})
-    result = RadioField(_l("Result"), choices=choices(RESULT_LABELS.items()), validate_choice=False)
+    result = RadioField(_l("Result"), choices=choices(labels.TRAINING_RESULT.items()), validate_choice=False)
     submit = SubmitField(_l("Confirm completion"))
 
     def validate_score(self, field) -> None:
@@ -127,7 +114,7 @@ class ConfirmForm(PortalForm):
                                      high=MAX_SCORE))
 
     def validate_result(self, field) -> None:
-        if field.data not in RESULT_LABELS:
+        if field.data not in labels.TRAINING_RESULT:
             raise ValidationError(_l("Choose passed or failed."))
 
     @property

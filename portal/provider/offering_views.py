@@ -23,7 +23,6 @@ from portal.services.offerings import (
     unpublish,
     update_offering,
 )
-from portal.training.catalogue_forms import MODE_LABELS
 
 
 @bp.route("/pelatihan/baru", methods=["GET", "POST"])
@@ -46,8 +45,7 @@ def new_offering():
             flash(_("The training has been created as a draft. Add its sessions if needed, then publish it."),
                   "success")
             return redirect(url_for("provider.index", _anchor=f"offering-{offering.id}"))
-    return render_template("provider/offering_form.html", form=form, offering=None, max_price=MAX_PRICE,
-                           mode_labels=MODE_LABELS)
+    return render_template("provider/offering_form.html", form=form, offering=None, max_price=MAX_PRICE)
 
 
 @bp.route("/pelatihan/<int:offering_id>/ubah", methods=["GET", "POST"])
@@ -68,8 +66,7 @@ def edit_offering(offering_id: int):
             db.session.commit()
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("provider.index", _anchor=f"offering-{offering.id}"))
-    return render_template("provider/offering_form.html", form=form, offering=offering, max_price=MAX_PRICE,
-                           mode_labels=MODE_LABELS)
+    return render_template("provider/offering_form.html", form=form, offering=offering, max_price=MAX_PRICE)
 
 
 @bp.post("/pelatihan/<int:offering_id>/terbitkan", endpoint="publish")

@@ -13,17 +13,9 @@ from portal import clock
 from portal.access import current_actor, provider_required
 from portal.extensions import db
 from portal.forms import PortalForm, show_domain_error
-from portal.models import Offering, Provider
+from portal.models import EnrollmentStatus, Offering, Provider
 from portal.provider import bp
-from portal.provider.forms import (
-    ACCREDITATION_LABELS,
-    KIND_LABELS,
-    RESULT_LABELS,
-    STATUS_LABELS,
-    ConfirmForm,
-    ProfileForm,
-    confirm_form,
-)
+from portal.provider.forms import ConfirmForm, ProfileForm, confirm_form
 from portal.services import DomainError
 from portal.services.completion import confirm_completion, registrant_of, registrants
 from portal.services.offerings import offering_of
@@ -58,8 +50,7 @@ def index():
     """The lembaga's dashboard: profile, label status, and its offerings with their registrants."""
     provider = own_provider()
     return render_template(
-        "provider/index.html", provider=provider, rows=offerings_of(provider), kind_labels=KIND_LABELS,
-        accreditation_labels=ACCREDITATION_LABELS,
+        "provider/index.html", provider=provider, rows=offerings_of(provider),
     )
 
 
@@ -106,11 +97,10 @@ def _registrants_page(offering: Offering, posted: ConfirmForm | None = None, pos
     people = registrants(offering)
     forms = {
         person.enrollment_id: posted if person.enrollment_id == posted_id else confirm_form(person.enrollment_id)
-        for person in people if person.status == "awaiting_confirmation"
+        for person in people if person.status == EnrollmentStatus.AWAITING_CONFIRMATION
     }
     return render_template(
-        "provider/registrants.html", offering=offering, people=people, forms=forms, status_labels=STATUS_LABELS,
-        result_labels=RESULT_LABELS,
+        "provider/registrants.html", offering=offering, people=people, forms=forms,
     )
 
 

@@ -14,14 +14,12 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.clock import today_wib
 from portal.extensions import db
-from portal.models import OtpChallenge, User
+from portal.models import OtpChallenge, OtpPurpose, User
 from portal.services import DomainError
 from portal.services.nik import parse_nik
 from portal.services.otp import TooManyCodes, otp_minutes, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
 
-ACTIVATION = "activation"
-PASSWORD_RESET = "password_reset"
 _BAD_LOGIN = _l("The NIK/email or password is wrong.")
 
 
@@ -94,12 +92,12 @@ def register_account(
             db.session.add(user)
     except IntegrityError:
         raise DomainError(_l("This NIK, email or mobile number already has an account."), "nik") from None
-    return user, start_challenge(user, ACTIVATION, phone, activation_sms, now)
+    return user, start_challenge(user, OtpPurpose.ACTIVATION, phone, activation_sms, now)
 
 
 def restart_activation(user: User, now: datetime) -> OtpChallenge:
     """A new activation challenge for an account that proved its password but is not active."""
-    return start_challenge(user, ACTIVATION, user.phone, activation_sms, now)
+    return start_challenge(user, OtpPurpose.ACTIVATION, user.phone, activation_sms, now)
 
 
 def activate_account(user: User, challenge: OtpChallenge, code: str, now: datetime) -> None:
@@ -180,7 +178,7 @@ def start_password_reset(login: str, now: datetime) -> OtpChallenge | None:
     if user is None:
         return None
     try:
-        return start_challenge(user, PASSWORD_RESET, user.phone, reset_sms, now)
+        return start_challenge(user, OtpPurpose.PASSWORD_RESET, user.phone, reset_sms, now)
     except TooManyCodes:
         return None  # answered like an unknown account: the page must not tell them apart
 
@@ -192,7 +190,7 @@ def pending_password_reset(login: str) -> OtpChallenge | None:
         return None
     return db.session.scalar(
         select(OtpChallenge)
-        .where(OtpChallenge.user_id == user.id, OtpChallenge.purpose == PASSWORD_RESET)
+        .where(OtpChallenge.user_id == user.id, OtpChallenge.purpose == OtpPurpose.PASSWORD_RESET)
         .order_by(OtpChallenge.created_at.desc(), OtpChallenge.id.desc()).limit(1)
     )
 

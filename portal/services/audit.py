@@ -5,14 +5,15 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import AuditEvent, User
-from portal.services.record_pages import PER_PAGE, Page, masked_nik, page_rows
+from portal.services.nik import mask_nik
+from portal.services.paging import RECORDS_PER_PAGE, Paged, fetch_page
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,7 @@ def audit_actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def audit_log(action: str | None = None, page: int = 1, per_page: int = RECORDS_PER_PAGE) -> Paged:
     """Audit events newest first (who, what, when, from where), optionally of one action."""
     query = (
         select(AuditEvent, User.full_name, User.nik).outerjoin(User, User.id == AuditEvent.actor_id)
@@ -90,13 +91,13 @@ def audit_log(action: str | None = None, page: int = 1, per_page: int = PER_PAGE
     )
     if action:
         query = query.where(AuditEvent.action == action)
-    rows, page, total = page_rows(query, page, per_page)
+    rows = fetch_page(query, page, per_page, clamp=True)
     items = []
-    for event, name, nik in rows:
+    for event, name, nik in rows.items:
         try:
             detail = json.loads(event.detail or "{}")
         except ValueError:
             detail = {"detail": event.detail}
-        items.append(AuditRow(event.id, event.at, name, masked_nik(nik), event.actor_role, event.action, event.subject,
+        items.append(AuditRow(event.id, event.at, name, mask_nik(nik), event.actor_role, event.action, event.subject,
                               detail if isinstance(detail, dict) else {"detail": detail}, event.ip))
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    return replace(rows, items=items)

@@ -4,13 +4,13 @@ Entries are written by the revocation sweep (services/revocation.py); here they 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import select
 
 from portal.models import BlacklistEntry, Card, Wave
-from portal.services.record_pages import PER_PAGE, Page, page_rows
+from portal.services.paging import RECORDS_PER_PAGE, Paged, fetch_page
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class BlacklistRow:
     wave: int | None
 
 
-def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) -> Page:
+def blacklist_entries(nik: str = "", page: int = 1, per_page: int = RECORDS_PER_PAGE) -> Paged:
     """The blacklist, newest first, with the revoked card and its wave; `nik` finds one NIK."""
     query = (
         select(BlacklistEntry.nik, BlacklistEntry.name, BlacklistEntry.reason, BlacklistEntry.created_at,
@@ -34,6 +34,6 @@ def blacklist_entries(nik: str = "", page: int = 1, per_page: int = PER_PAGE) ->
     nik = "".join(nik.split())
     if nik:
         query = query.where(BlacklistEntry.nik == nik)
-    rows, page, total = page_rows(query, page, per_page)
-    items = [BlacklistRow(r[0], r[1], r[2], r[3], r[4][-4:] if r[4] else None, r[5]) for r in rows]
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    rows = fetch_page(query, page, per_page, clamp=True)
+    return replace(rows, items=[BlacklistRow(r[0], r[1], r[2], r[3], r[4][-4:] if r[4] else None, r[5])
+                                for r in rows.items])

@@ -24,6 +24,7 @@ from portal.models import AuditEvent, Card, Wave
 from portal.services import DomainError
 from portal.services.audit import Actor, record
 from portal.services.cards import issue_card, open_deadline_after, purchase_deadline
+from portal.services.nik import mask_nik
 
 # One request, one transaction, a savepoint and ~12 statements per row: 1,000 rows take ~5 s on
 # PostgreSQL, but 5,000 took 45 s (past 64 savepoints subtransactions overflow, and every row
@@ -53,11 +54,6 @@ class CardFile:
 
     rows: list[tuple[int, str, str, str]]
     unreadable: list[tuple[int, str]]
-
-
-def mask_nik(nik: str) -> str:
-    """Region digits and serial only: `327301••••••0003` (the birth date is hidden)."""
-    return nik[:6] + "••••••" + nik[12:] if len(nik) == 16 else "•" * len(nik)
 
 
 def _checked_accepted_at(accepted_at: datetime | None, now: datetime) -> datetime:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.clock import end_of_day_wib, to_wib, today_wib
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, LedgerEntry, Wave
+from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, Wave
 from portal.services import DomainError
 from portal.services.accounts import normalise_phone
 from portal.services.nik import parse_nik
@@ -70,7 +70,7 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
         raise DomainError(_l("The holder's name is required."), "name")
     if is_blacklisted(nik):
         raise DomainError(_l("This NIK is blacklisted and can never join the programme again."), "nik")
-    if db.session.scalar(select(Card.id).where(Card.holder_nik == nik, Card.status == "active")):
+    if db.session.scalar(select(Card.id).where(Card.holder_nik == nik, Card.status == CardStatus.ACTIVE)):
         raise DomainError(_l("This NIK already holds an active Kartu Prakerja."), "nik")
     wave = db.session.scalar(select(Wave).where(Wave.number == wave_number))
     if wave is None:
@@ -83,7 +83,7 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
         raise DomainError(_l("Wave %(n)d has no quota left.", n=wave_number), "wave")
     card = Card(
         holder_nik=nik, holder_name=name, phone=phone, wave_id=wave.id, accepted_at=accepted_at,
-        deadline_at=purchase_deadline(accepted_at), balance=TRAINING_BALANCE, status="active", created_at=now,
+        deadline_at=purchase_deadline(accepted_at), balance=TRAINING_BALANCE, status=CardStatus.ACTIVE, created_at=now,
     )
     for _ in range(5):  # a collision among 9×10^14 numbers is rare; retry rather than fail
         card.number = new_card_number()
@@ -92,12 +92,12 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
                 db.session.add(card)
             break
         except IntegrityError:  # the savepoint's rollback has already taken the card out of the session
-            if db.session.scalar(select(Card.id).where(Card.holder_nik == nik, Card.status == "active")):
+            if db.session.scalar(select(Card.id).where(Card.holder_nik == nik, Card.status == CardStatus.ACTIVE)):
                 # Another issuer won the race for this person (the partial unique index).
                 raise DomainError(_l("This NIK already holds an active Kartu Prakerja."), "nik") from None
     else:
         raise RuntimeError("could not draw a unique card number")
-    db.session.add(LedgerEntry(kind="grant", card_id=card.id, amount=TRAINING_BALANCE, created_at=now))
+    db.session.add(LedgerEntry(kind=LedgerKind.GRANT, card_id=card.id, amount=TRAINING_BALANCE, created_at=now))
     db.session.flush()
     return card
 
@@ -117,7 +117,7 @@ def deadline_passed(card: Card, now: datetime) -> bool:
 
 
 @dataclass(frozen=True)
-class CardStatus:
+class HeldCard:
     """A card as its holder sees it: what is left, and the deadline or the revocation."""
 
     number_tail: str  # the last four digits: enough to recognise it, not to use it
@@ -130,18 +130,18 @@ class CardStatus:
 
     @property
     def waiting_for_first_purchase(self) -> bool:
-        return self.status == "active" and self.first_purchase_at is None
+        return self.status == CardStatus.ACTIVE and self.first_purchase_at is None
 
 
-def card_status(card: Card, now: datetime) -> CardStatus:
-    status = CardStatus(card.number[-4:], card.balance, card.status, card.deadline_at, card.first_purchase_at,
+def card_status(card: Card, now: datetime) -> HeldCard:
+    status = HeldCard(card.number[-4:], card.balance, card.status, card.deadline_at, card.first_purchase_at,
                         card.revoked_at, None)
     if status.waiting_for_first_purchase:
         status = replace(status, days_left=days_left(card, now))
     return status
 
 
-def cards_of(user, now: datetime) -> list[CardStatus]:
+def cards_of(user, now: datetime) -> list[HeldCard]:
     """Every card issued to the holder's NIK, newest first (a revoked one stays visible)."""
     cards = db.session.scalars(
         select(Card).where(Card.holder_nik == user.nik).order_by(Card.created_at.desc(), Card.id.desc())

@@ -7,7 +7,7 @@ price a participant could pay among the offerings that match.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import Select, and_, case, distinct, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload
@@ -16,7 +16,7 @@ from sqlalchemy.sql.expression import ColumnCollection
 from portal.extensions import db
 from portal.models.catalogue import Category, Offering, Programme, Provider
 from portal.models.learning import Review
-from portal.services.paging import Paged
+from portal.services.paging import Paged, fetch_page
 from portal.services.reviews import Rating, rating_from, ratings_subquery
 
 SORTS = ("relevan", "termurah", "termahal", "judul", "penyedia")
@@ -48,28 +48,6 @@ class ProgrammeSummary:
     lowest_price: int
     provider_count: int
     has_prakerja: bool
-
-
-@dataclass(frozen=True)
-class ProgrammePage(Paged):
-    """One page of search results."""
-
-    items: list[ProgrammeSummary] = field(default_factory=list)
-
-    @property
-    def beyond_last(self) -> bool:
-        """True for a page number past the end (page 1 of an empty result is not)."""
-        return self.page > max(self.pages, 1)
-
-    def window(self, radius: int = 2) -> list[int | None]:
-        """Page numbers to link: first, last, and `radius` around the current; None marks a gap."""
-        shown = sorted({1, self.pages, *range(self.page - radius, self.page + radius + 1)})
-        numbers: list[int | None] = []
-        for n in (n for n in shown if 1 <= n <= self.pages):
-            if numbers and n - (numbers[-1] or 0) > 1:
-                numbers.append(None)
-            numbers.append(n)
-        return numbers
 
 
 @dataclass(frozen=True)
@@ -174,23 +152,11 @@ def _summary(row) -> ProgrammeSummary:
     )
 
 
-def search_programmes(criteria: SearchCriteria, page: int, per_page: int) -> ProgrammePage:
-    """Programmes matching `criteria`, one row each, `per_page` at a time (page counts from 1).
-
-    Two statements: a COUNT over the grouped query, then the page itself (skipped when `page` is
-    past the end, which the caller can tell from `ProgrammePage.beyond_last`).
-    """
-    if page < 1 or per_page < 1:
-        raise ValueError("page and per_page count from 1")
+def search_programmes(criteria: SearchCriteria, page: int, per_page: int) -> Paged:
+    """Programmes matching `criteria` as ProgrammeSummary items, `per_page` at a time (page counts
+    from 1). Two statements (services/paging.py); past the end the page is empty and `beyond_last`."""
     query, columns = _summaries(criteria)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    result = ProgrammePage(items=[], page=page, per_page=per_page, total=total)
-    if total == 0 or result.beyond_last:
-        return result
-    rows = db.session.execute(
-        query.order_by(*_ordering(criteria, columns)).limit(per_page).offset((page - 1) * per_page)
-    )
-    return ProgrammePage(items=[_summary(r) for r in rows], page=page, per_page=per_page, total=total)
+    return fetch_page(query.order_by(*_ordering(criteria, columns)), page, per_page, shape=_summary)
 
 
 def featured_programmes(limit: int) -> list[ProgrammeSummary]:

@@ -15,14 +15,24 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Certificate, Enrollment, Offering, Provider, SessionProgress, TrainingSession, User
+from portal.models import (
+    Certificate,
+    CertificateIssuer,
+    Enrollment,
+    EnrollmentStatus,
+    Offering,
+    Provider,
+    SessionProgress,
+    TrainingSession,
+    User,
+)
 from portal.services import DomainError
 from portal.services.audit import Actor, record
 from portal.services.certificates.codes import new_certificate_code
 from portal.services.learning import advance_status
 from portal.services.providers import require_staff_of
 
-ISSUERS = ("provider", "kemnaker")
+ISSUERS = tuple(CertificateIssuer)
 CODE_ATTEMPTS = 5
 MIN_SCORE, MAX_SCORE = 0, 100
 
@@ -61,7 +71,7 @@ def registrants(offering: Offering) -> list[Registrant]:
         .where(TrainingSession.programme_id == offering.programme_id)
         .scalar_subquery()
     )
-    waiting_first = case((Enrollment.status == "awaiting_confirmation", 0), else_=1)
+    waiting_first = case((Enrollment.status == EnrollmentStatus.AWAITING_CONFIRMATION, 0), else_=1)
     rows = db.session.execute(
         select(Enrollment.id, User.full_name, Enrollment.status, Enrollment.purchased_at,
                func.coalesce(done.c.n, 0), total, Enrollment.score, Enrollment.passed, Enrollment.confirmed_at)
@@ -73,7 +83,7 @@ def registrants(offering: Offering) -> list[Registrant]:
     codes = dict(db.session.execute(
         select(Certificate.enrollment_id, Certificate.code)
         .join(Enrollment, Enrollment.id == Certificate.enrollment_id)
-        .where(Enrollment.offering_id == offering.id, Certificate.issuer == "provider")
+        .where(Enrollment.offering_id == offering.id, Certificate.issuer == CertificateIssuer.PROVIDER)
     ).all())
     return [
         Registrant(enrollment_id=eid, name=name, status=status, purchased_at=purchased_at, sessions_done=int(n_done),
@@ -103,12 +113,12 @@ def confirm_completion(actor: Actor, enrollment: Enrollment, score: int, passed:
     if isinstance(score, bool) or not isinstance(score, int) or not MIN_SCORE <= score <= MAX_SCORE:
         raise DomainError(_l("Enter a whole-number score from %(low)d to %(high)d.", low=MIN_SCORE, high=MAX_SCORE),
                           "score")
-    if not advance_status(enrollment, "awaiting_confirmation", "completed", now,
+    if not advance_status(enrollment, EnrollmentStatus.AWAITING_CONFIRMATION, EnrollmentStatus.COMPLETED, now,
                           score=score, passed=bool(passed), confirmed_at=now):
-        if enrollment.status == "completed":
+        if enrollment.status == EnrollmentStatus.COMPLETED:
             raise DomainError(_l("This participant's completion has already been confirmed."))
         raise DomainError(_l("This participant has not finished every session yet."))
-    certificates = [_issue(enrollment, issuer, now) for issuer in ISSUERS] if passed else []
+    certificates = [_issue(enrollment, issuer, now) for issuer in CertificateIssuer] if passed else []
     record(actor, "enrollment.confirm_completion", f"enrollment:{enrollment.id}", now,
            offering_id=enrollment.offering_id, score=score, passed=bool(passed), certificates=len(certificates))
     return certificates

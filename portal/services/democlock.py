@@ -15,7 +15,7 @@ from sqlalchemy import func, inspect, select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Card, DemoClock
+from portal.models import Card, CardStatus, DemoClock
 from portal.services import DomainError
 from portal.services.cards import open_deadline_after
 
@@ -57,7 +57,8 @@ def move_demo_clock_past_next_deadline(now: datetime) -> timedelta | None:
     next day), so the next sweep revokes that card. None (nothing moved) if no card is waiting."""
     deadline = db.session.scalar(
         select(func.min(Card.deadline_at)).where(
-            Card.status == "active", Card.first_purchase_at.is_(None), Card.deadline_at > open_deadline_after(now)
+            Card.status == CardStatus.ACTIVE, Card.first_purchase_at.is_(None),
+            Card.deadline_at > open_deadline_after(now),
         )
     )
     if deadline is None:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import Card, LedgerEntry
+from portal.models import Card, LedgerEntry, LedgerKind
 
 
 @dataclass(frozen=True)
@@ -34,5 +34,5 @@ def fund_account() -> FundAccount:
     sums = dict(db.session.execute(select(LedgerEntry.kind, func.sum(LedgerEntry.amount)).group_by(LedgerEntry.kind))
                 .all())
     on_cards = db.session.scalar(select(func.coalesce(func.sum(Card.balance), 0)))
-    return FundAccount(granted=int(sums.get("grant") or 0), returned=int(sums.get("return") or 0),
-                       on_cards=int(on_cards), spent=int(sums.get("purchase") or 0))
+    return FundAccount(granted=int(sums.get(LedgerKind.GRANT) or 0), returned=int(sums.get(LedgerKind.RETURN) or 0),
+                       on_cards=int(on_cards), spent=int(sums.get(LedgerKind.PURCHASE) or 0))

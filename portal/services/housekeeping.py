@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, exists, or_, select
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, OtpChallenge, ParticipantProfile, User
+from portal.models import Card, Enrollment, OtpChallenge, ParticipantProfile, Role, User
 
 CHALLENGES_KEPT_FOR = timedelta(hours=24)
 UNACTIVATED_KEPT_FOR = timedelta(days=7)
@@ -71,7 +71,7 @@ def _stale_account(now: datetime) -> tuple:
     return (
         User.activated_at.is_(None),
         User.created_at < now - UNACTIVATED_KEPT_FOR,
-        User.role == "job_seeker",
+        User.role == Role.JOB_SEEKER,
         ~exists().where(Enrollment.user_id == User.id),
         ~exists().where(Card.holder_nik == User.nik),
     )

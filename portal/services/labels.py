@@ -16,11 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select, update
 
 from portal.extensions import db
-from portal.models import Offering, Provider
+from portal.models import LabelState, Offering, Provider
 from portal.services import DomainError
 from portal.services.audit import Actor, record
-
-LABEL_STATES = ("requested", "labelled", "withdrawn", "none")
 
 
 @dataclass(frozen=True)
@@ -38,13 +36,13 @@ class ProviderReview:
     offerings: int
 
     @property
-    def state(self) -> str:
-        """requested (waiting for the PMO), labelled, withdrawn (had it once), or none."""
+    def state(self) -> LabelState:
+        """Labelled, requested (waiting for the PMO), withdrawn (had it once), or none."""
         if self.labelled:
-            return "labelled"
+            return LabelState.LABELLED
         if self.requested_at is not None:
-            return "requested"
-        return "withdrawn" if self.granted_at is not None else "none"
+            return LabelState.REQUESTED
+        return LabelState.WITHDRAWN if self.granted_at is not None else LabelState.NONE
 
 
 def grant_label(actor: Actor, provider: Provider, now: datetime) -> None:

@@ -14,7 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, joinedload
 
 from portal.extensions import db
-from portal.models import Enrollment, EnrollmentEvent, Offering, SessionProgress, TrainingSession, User
+from portal.models import (
+    Enrollment,
+    EnrollmentEvent,
+    EnrollmentStatus,
+    Offering,
+    SessionProgress,
+    TrainingSession,
+    User,
+)
 from portal.services import DomainError
 
 
@@ -175,7 +183,7 @@ def start_training(user: User, enrollment: Enrollment, now: datetime) -> bool:
     no-op that keeps the first `started_at`.
     """
     _require_owner(user, enrollment)
-    return advance_status(enrollment, "not_started", "in_progress", now, started_at=now)
+    return advance_status(enrollment, EnrollmentStatus.NOT_STARTED, EnrollmentStatus.IN_PROGRESS, now, started_at=now)
 
 
 def mark_session_done(user: User, enrollment: Enrollment, session_id: int, now: datetime) -> bool:
@@ -194,8 +202,8 @@ def mark_session_done(user: User, enrollment: Enrollment, session_id: int, now: 
     status = db.session.scalar(select(Enrollment.status).where(Enrollment.id == enrollment.id).with_for_update())
     if _is_done(enrollment.id, session_id):
         return False  # a repeated press (or a double submit) is not an error
-    if status != "in_progress":
-        if status == "not_started":
+    if status != EnrollmentStatus.IN_PROGRESS:
+        if status == EnrollmentStatus.NOT_STARTED:
             raise DomainError(_l("Start the training before marking sessions done."))
         raise DomainError(_l("This training is finished; its sessions can no longer be changed."))
     try:
@@ -217,6 +225,6 @@ def _is_done(enrollment_id: int, session_id: int) -> bool:
 def _finish_if_all_done(enrollment: Enrollment, programme_id: int, now: datetime) -> bool:
     done = select(func.count()).select_from(SessionProgress).where(SessionProgress.enrollment_id == enrollment.id)
     total = select(func.count()).select_from(TrainingSession).where(TrainingSession.programme_id == programme_id)
-    return advance_status(enrollment, "in_progress", "awaiting_confirmation", now,
+    return advance_status(enrollment, EnrollmentStatus.IN_PROGRESS, EnrollmentStatus.AWAITING_CONFIRMATION, now,
                           done.scalar_subquery() >= total.scalar_subquery(), finished_at=now)
 

@@ -2,16 +2,26 @@
 is on the card, spent, or returned to the fund."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from sqlalchemy import case, func, select
 
 from portal.extensions import db
-from portal.models import Card, Enrollment, LedgerEntry, Offering, Programme, Provider, Wave, WaveRecycling
-from portal.services.record_pages import PER_PAGE, Page, masked_nik, page_rows
-
-LEDGER_KINDS = ("grant", "purchase", "return")  # LedgerEntry.kind
+from portal.models import (
+    Card,
+    CardStatus,
+    Enrollment,
+    LedgerEntry,
+    LedgerKind,
+    Offering,
+    Programme,
+    Provider,
+    Wave,
+    WaveRecycling,
+)
+from portal.services.nik import mask_nik
+from portal.services.paging import RECORDS_PER_PAGE, Paged, fetch_page
 
 
 @dataclass(frozen=True)
@@ -28,7 +38,7 @@ class LedgerRow:
     provider: str | None
 
 
-def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_PAGE) -> Page:
+def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = RECORDS_PER_PAGE) -> Paged:
     """Ledger entries newest first, optionally of one kind (grant, purchase, return), with the card,
     its wave and, for a purchase, the training bought."""
     query = (
@@ -41,12 +51,11 @@ def ledger_entries(kind: str | None = None, page: int = 1, per_page: int = PER_P
         .outerjoin(Provider, Provider.id == Offering.provider_id)
         .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
     )
-    if kind in LEDGER_KINDS:
+    if kind in set(LedgerKind):
         query = query.where(LedgerEntry.kind == kind)
-    rows, page, total = page_rows(query, page, per_page)
-    items = [LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], masked_nik(r[5]), r[6], r[7], r[8], r[9])
-             for r in rows]
-    return Page(page=page, per_page=per_page, total=total, items=items)
+    rows = fetch_page(query, page, per_page, clamp=True)
+    return replace(rows, items=[LedgerRow(r[0], r[1], int(r[2]), r[3], r[4][-4:], mask_nik(r[5]), r[6], r[7], r[8],
+                                          r[9]) for r in rows.items])
 
 
 @dataclass(frozen=True)
@@ -63,7 +72,7 @@ class LedgerReport:
         return not self.problems
 
 
-def _sum(kind: str):
+def _sum(kind: LedgerKind):
     return func.coalesce(func.sum(case((LedgerEntry.kind == kind, LedgerEntry.amount), else_=0)), 0)
 
 
@@ -72,8 +81,8 @@ def check_ledger(limit: int = 50) -> LedgerReport:
     enrollment has exactly its purchase entry; and that each wave's quota counters match its cards.
     Set-based: a few grouped queries, any size."""
     per_card = (
-        select(LedgerEntry.card_id, _sum("grant").label("granted"), _sum("purchase").label("purchased"),
-               _sum("return").label("returned"))
+        select(LedgerEntry.card_id, _sum(LedgerKind.GRANT).label("granted"),
+               _sum(LedgerKind.PURCHASE).label("purchased"), _sum(LedgerKind.RETURN).label("returned"))
         .group_by(LedgerEntry.card_id).subquery()
     )
     granted, purchased, returned = (func.coalesce(per_card.c[name], 0) for name in ("granted", "purchased", "returned"))
@@ -108,7 +117,7 @@ def check_ledger(limit: int = 50) -> LedgerReport:
 def _quota_problems() -> list[str]:
     """Each wave's counters agree with its cards: revoked places counted once, recycled at most once."""
     revoked = (
-        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == "revoked").scalar_subquery()
+        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == CardStatus.REVOKED).scalar_subquery()
     )
     issued = select(func.count(Card.id)).where(Card.wave_id == Wave.id).scalar_subquery()
     given = (

@@ -42,3 +42,12 @@ def parse_nik(nik: str, today: date) -> NikInfo:
         if born <= today:
             return NikInfo(province_code=nik[:2], birth_date=born, sex=sex)
     raise DomainError(_l("The date of birth in the NIK is not a real date."), field="nik")
+
+
+def mask_nik(nik: str | None) -> str:
+    """A NIK as staff see it in lists and logs: the region (first six digits) and the serial (last
+    four) tell people apart; the birth date between them, which also gives away a woman's sex, is
+    hidden: `327301••••••0003`. A value that is not 16 characters is hidden whole; none is blank."""
+    if not nik:
+        return ""
+    return nik[:6] + "••••••" + nik[12:] if len(nik) == 16 else "•" * len(nik)

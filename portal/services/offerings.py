@@ -31,8 +31,7 @@ from sqlalchemy.orm import joinedload
 from portal.clock import today_wib
 from portal.extensions import db
 from portal.formatting import rupiah
-from portal.models import Enrollment, Offering, Programme, Provider, SessionProgress, TrainingSession
-from portal.models.catalogue import MODES
+from portal.models import Enrollment, Offering, OfferingMode, Programme, Provider, SessionProgress, TrainingSession
 from portal.regions import PROVINCES
 from portal.services import DomainError
 from portal.services.audit import Actor, record
@@ -67,7 +66,7 @@ def _check_terms(price: int, seats: int, mode: str, city: str, province_code: st
         raise DomainError(_l("The price must be from Rp0 to %(max)s.", max=rupiah(MAX_PRICE)), "price")
     if not 1 <= seats <= MAX_SEATS:
         raise DomainError(_l("The number of seats must be from 1 to %(max)d.", max=MAX_SEATS), "seats")
-    if mode not in MODES:
+    if mode not in tuple(OfferingMode):
         raise DomainError(_l("Choose a training mode from the list."), "mode")
     if not city or len(city) > MAX_CITY:
         raise DomainError(_l("Enter the city (at most %(max)d characters).", max=MAX_CITY), "city")

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.clock import today_wib
 from portal.extensions import db
-from portal.models import ParticipantProfile, User
+from portal.models import ParticipantProfile, Role, User
 from portal.regions import PROVINCES
 from portal.services import DomainError
 from portal.services.nik import parse_nik
@@ -28,7 +28,7 @@ def save_participant_profile(
     user: User, education: str, province_code: str, regency: str, address: str, now: datetime
 ) -> ParticipantProfile:
     """Create or update `user`'s participant profile; birth date and sex are read from the NIK."""
-    if user.role != "job_seeker":
+    if user.role != Role.JOB_SEEKER:
         raise DomainError(_l("Only job seekers can register as training participants."))
     if education not in EDUCATION_LEVELS:
         raise DomainError(_l("Choose your last education from the list."), "education")

@@ -14,13 +14,11 @@ from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import contains_eager
 
 from portal.extensions import db
-from portal.models import Enrollment, Offering, Provider, User
-from portal.models.catalogue import PROVIDER_KINDS
+from portal.models import Accreditation, Enrollment, EnrollmentStatus, Offering, Provider, ProviderKind, Role, User
 from portal.regions import PROVINCES
 from portal.services import DomainError
 from portal.services.audit import Actor, record
 
-ACCREDITATIONS = ("A", "B", "C", "belum")  # BAN-PNF grades, or not (yet) accredited
 MAX_ADDRESS = 500
 MAX_CITY = 80  # Provider.city
 
@@ -42,7 +40,7 @@ def provider_for(user: User) -> Provider | None:
 
 def require_staff_of(actor: Actor, provider_id: int) -> None:
     """Refuse an actor who is not staff of lembaga `provider_id` (the views 404 before this)."""
-    if actor.user.role != "provider_staff" or actor.user.provider_id != provider_id:
+    if actor.user.role != Role.PROVIDER_STAFF or actor.user.provider_id != provider_id:
         raise DomainError(_l("Only the staff of this provider can do this."))
 
 
@@ -54,9 +52,9 @@ def update_profile(actor: Actor, provider: Provider, kind: str, accreditation: s
     """
     require_staff_of(actor, provider.id)
     address, city = " ".join(address.split()), " ".join(city.split())
-    if kind not in PROVIDER_KINDS:
+    if kind not in tuple(ProviderKind):
         raise DomainError(_l("Choose the kind of institution from the list."), "kind")
-    if accreditation not in ACCREDITATIONS:
+    if accreditation not in tuple(Accreditation):
         raise DomainError(_l("Choose the accreditation from the list."), "accreditation")
     if not address or len(address) > MAX_ADDRESS:
         raise DomainError(_l("Enter the address (at most %(max)d characters).", max=MAX_ADDRESS), "address")
@@ -105,7 +103,7 @@ def offerings_of(provider: Provider) -> list[OfferingRow]:
         select(
             Enrollment.offering_id,
             func.count().label("registrants"),
-            func.sum(case((Enrollment.status == "awaiting_confirmation", 1), else_=0)).label("awaiting"),
+            func.sum(case((Enrollment.status == EnrollmentStatus.AWAITING_CONFIRMATION, 1), else_=0)).label("awaiting"),
         )
         .where(Enrollment.offering_id.in_(mine))
         .group_by(Enrollment.offering_id)

@@ -16,13 +16,24 @@ from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
 from portal.formatting import rupiah
-from portal.models import Card, Enrollment, LedgerEntry, Offering, OtpChallenge, Provider, User
+from portal.models import (
+    Card,
+    CardStatus,
+    Enrollment,
+    EnrollmentStatus,
+    LedgerEntry,
+    LedgerKind,
+    Offering,
+    OtpChallenge,
+    OtpPurpose,
+    Provider,
+    User,
+)
 from portal.services import DomainError
 from portal.services.cards import deadline_passed, is_blacklisted, is_valid_card_number, open_deadline_after
 from portal.services.learning import record_status
 from portal.services.otp import OtpRejected, otp_minutes, start_challenge, verify_code
 
-CARD_PAYMENT = "card_payment"
 _UNKNOWN_CARD = _l("No Kartu Prakerja with this number belongs to your account.")
 _NOT_LABELLED = _l("This provider does not carry the Kartu Prakerja label: the card cannot pay here.")
 
@@ -64,7 +75,7 @@ def check_card(user: User, offering: Offering, number: str, now: datetime) -> Ca
         raise DomainError(_UNKNOWN_CARD, "card_number")
     if is_blacklisted(user.nik):
         raise CardRefused(_l("Your NIK is on the programme's blacklist and can no longer buy trainings."), card)
-    if card.status != "active":
+    if card.status != CardStatus.ACTIVE:
         raise CardRefused(_l("This card has been revoked and can no longer be used."), card)
     if card.first_purchase_at is None and deadline_passed(card, now):  # the rule is about the first one
         raise CardRefused(_l("The 30-day deadline to buy a first training has passed for this card."), card)
@@ -89,7 +100,7 @@ def payment_sms(offering: Offering):
 def start_payment(user: User, offering: Offering, number: str, now: datetime) -> OtpChallenge:
     """Check the card, then send a code to the card's registered phone, bound to card and offering."""
     card = check_card(user, offering, number, now)
-    return start_challenge(user, CARD_PAYMENT, card.phone, payment_sms(offering), now,
+    return start_challenge(user, OtpPurpose.CARD_PAYMENT, card.phone, payment_sms(offering), now,
                            subject=f"card:{card.id}:offering:{offering.id}")
 
 
@@ -130,16 +141,16 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> E
     _debit(card, offering, user, now)
     _take_seat(card, offering)
     enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=offering.price,
-                            purchased_at=now, status="not_started")
+                            purchased_at=now, status=EnrollmentStatus.NOT_STARTED)
     try:
         with db.session.begin_nested():
             db.session.add(enrollment)
     except IntegrityError:
         raise CardRefused(_l("You are already registered for this training."), card) from None
     if offering.price > 0:
-        db.session.add(LedgerEntry(kind="purchase", card_id=card.id, enrollment_id=enrollment.id,
+        db.session.add(LedgerEntry(kind=LedgerKind.PURCHASE, card_id=card.id, enrollment_id=enrollment.id,
                                    amount=offering.price, created_at=now))
-    record_status(enrollment.id, "not_started", now)
+    record_status(enrollment.id, EnrollmentStatus.NOT_STARTED, now)
     db.session.flush()
     db.session.refresh(card)
     return enrollment
@@ -148,7 +159,7 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> E
 def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
     debited = db.session.execute(
         update(Card)
-        .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == "active",
+        .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == CardStatus.ACTIVE,
                Card.balance >= offering.price,
                # Only a first purchase races the deadline; after it the remaining balance stays usable.
                or_(Card.first_purchase_at.is_not(None), Card.deadline_at > open_deadline_after(now)))

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.clock import WIB, today_wib
 from portal.extensions import db
 from portal.formatting import wib
-from portal.models import Card, ReminderSent
+from portal.models import Card, CardStatus, ReminderSent
 from portal.models.types import UTCDateTime
 
 REMINDER_DAYS = (7, 3, 1)
@@ -38,7 +38,7 @@ def _wib_day_window(now: datetime, days_ahead: int) -> tuple[datetime, datetime]
 
 
 def _still_open():
-    return Card.status == "active", Card.first_purchase_at.is_(None)
+    return Card.status == CardStatus.ACTIVE, Card.first_purchase_at.is_(None)
 
 
 def _due_on(now: datetime, days_before: int, after_card_id: int):

@@ -15,13 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Enrollment, Offering, Review, User
+from portal.models import Enrollment, EnrollmentStatus, Offering, Review, User
 from portal.services import DomainError
 
 RATINGS = (1, 2, 3, 4, 5)
 MAX_REVIEW_LENGTH = 1000
 REVIEWS_PAGE_SIZE = 10
-REVIEWABLE_STATUS = "completed"  # the provider confirmed completion
 
 ALREADY_REVIEWED = _l("You have already reviewed this training.")
 
@@ -63,7 +62,7 @@ def review_of(enrollment: Enrollment) -> Review | None:
 
 def may_review(status: str, review: Review | None) -> bool:
     """True while the form should be offered: the training is completed and not yet reviewed."""
-    return status == REVIEWABLE_STATUS and review is None
+    return status == EnrollmentStatus.COMPLETED and review is None  # the provider confirmed completion
 
 
 def write_review(user: User, enrollment: Enrollment, rating: int, text: str, now: datetime) -> Review:
@@ -82,7 +81,7 @@ def write_review(user: User, enrollment: Enrollment, rating: int, text: str, now
         raise DomainError(_l("At most %(max)d characters.", max=MAX_REVIEW_LENGTH), field="text")
     # Read the status from the database: the object may predate the provider's confirmation.
     status = db.session.scalar(select(Enrollment.status).where(Enrollment.id == enrollment.id))
-    if status != REVIEWABLE_STATUS:
+    if status != EnrollmentStatus.COMPLETED:
         raise DomainError(_l("You can review a training once the provider has confirmed that you completed it."))
     if review_of(enrollment) is not None:
         raise DomainError(ALREADY_REVIEWED)

@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, LedgerEntry, Wave
+from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, Wave
 from portal.models.types import UTCDateTime
 from portal.services.cards import open_deadline_after
 
@@ -41,7 +41,7 @@ def _expired(now: datetime) -> tuple:
     'active' is written into the SQL, not bound: only then can the planner prove that the partial index
     ix_cards_awaiting_first_purchase covers the query, even in a prepared (generic) plan.
     """
-    return (Card.status == literal_column("'active'"), Card.first_purchase_at.is_(None),
+    return (Card.status == literal_column(f"'{CardStatus.ACTIVE}'"), Card.first_purchase_at.is_(None),
             Card.deadline_at <= open_deadline_after(now))
 
 
@@ -93,7 +93,7 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     at = literal(now, UTCDateTime())
     returned = conn.execute(insert(LedgerEntry).from_select(
         ["kind", "card_id", "amount", "created_at"],
-        select(literal("return"), Card.id, Card.balance, at).where(*chosen, Card.balance > 0),
+        select(literal(LedgerKind.RETURN), Card.id, Card.balance, at).where(*chosen, Card.balance > 0),
     ).returning(LedgerEntry.amount)).scalars().all()
     # One entry per card, no GROUP BY: the chosen cards are active, and a NIK holds at most one active
     # card (uq_cards_one_active_per_nik). A NIK already listed is skipped by its unique index (ON CONFLICT),
@@ -108,7 +108,7 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     ).rowcount
     revoked_waves = conn.execute(
         update(Card).where(*chosen)
-        .values(status="revoked", revoked_at=now, revoke_reason=REASON, balance=0)
+        .values(status=CardStatus.REVOKED, revoked_at=now, revoke_reason=REASON, balance=0)
         .returning(Card.wave_id)
     ).scalars().all()
     _free_places(conn, revoked_waves)

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db
-from portal.models import Card, Wave, WaveRecycling
+from portal.models import Card, CardStatus, Wave, WaveRecycling
 from portal.services import DomainError
 
 
@@ -56,7 +56,7 @@ def wave_figures() -> list[WaveFigures]:
                 Card.wave_id,
                 func.count(Card.id).label("issued"),
                 func.count(Card.first_purchase_at).label("bought"),
-                func.sum(case((and_(Card.status == "active", Card.first_purchase_at.is_(None)), 1), else_=0))
+                func.sum(case((and_(Card.status == CardStatus.ACTIVE, Card.first_purchase_at.is_(None)), 1), else_=0))
                 .label("waiting"),
             ).group_by(Card.wave_id)
         )

@@ -6,7 +6,7 @@ from flask import abort, current_app, render_template, request, url_for
 from portal.access import public
 from portal.services.catalogue import list_categories, programme_detail, search_programmes
 from portal.training import bp
-from portal.training.catalogue_forms import MODE_LABELS, CatalogueForm
+from portal.training.catalogue_forms import CatalogueForm
 
 
 @bp.get("/")
@@ -41,5 +41,5 @@ def programme(slug: str):
         abort(404)
     return render_template(
         "training/programme.html", programme=detail.programme, offerings=detail.offerings,
-        mode_labels=MODE_LABELS, ratings=detail.ratings,
+        ratings=detail.ratings,
     )

@@ -11,13 +11,12 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SearchField, SelectField, StringField
 from wtforms.validators import Optional, ValidationError
 
+from portal import labels
 from portal.forms import PortalForm, max_length
-from portal.models.catalogue import MODES, Category
+from portal.models.catalogue import Category
 from portal.regions import PROVINCES
 from portal.services.catalogue import SORTS, SearchCriteria
 
-# Shown wherever an offering's mode appears (filter and programme page).
-MODE_LABELS = {"daring": _l("Online"), "luring": _l("In person"), "campuran": _l("Blended")}
 SORT_LABELS = {
     "relevan": _l("Most relevant"),
     "termurah": _l("Lowest price"),
@@ -92,7 +91,7 @@ class CatalogueForm(PortalForm):
         self.kategori.choices = [("", _l("All categories"))] + [(c.slug, c.name) for c in categories]
         by_name = sorted(PROVINCES.items(), key=lambda item: item[1])
         self.provinsi.choices = [("", _l("All provinces"))] + by_name
-        self.metode.choices = [("", _l("All modes"))] + [(m, MODE_LABELS[m]) for m in MODES]
+        self.metode.choices = [("", _l("All modes"))] + list(labels.OFFERING_MODE.items())
         self.urut.choices = [(s, SORT_LABELS[s]) for s in SORTS]
 
     def validate_harga_max(self, field) -> None:

@@ -1,11 +1,10 @@
 """Ulasan of an offering, as anyone may read them: stars, words and first names, newest first."""
 from __future__ import annotations
 
-import math
-
 from flask import abort, render_template, request, url_for
 
 from portal.access import public
+from portal.services.paging import Paged
 from portal.services.reviews import REVIEWS_PAGE_SIZE, offering_for_reviews, reviews_of
 from portal.training import bp
 
@@ -19,17 +18,17 @@ def reviews(offering_id: int):
     if reviewed is None:
         abort(404)
     offering, rating = reviewed.offering, reviewed.rating
-    page = request.args.get("halaman", 1, type=int)
-    pages = max(math.ceil(rating.count / REVIEWS_PAGE_SIZE), 1)
-    if not 1 <= page <= pages:
+    # The count came with the rating, so the page is laid out here rather than by fetch_page.
+    paged = Paged(page=request.args.get("halaman", 1, type=int), per_page=REVIEWS_PAGE_SIZE, total=rating.count)
+    if paged.page < 1 or paged.beyond_last:
         abort(404)
-    shown = reviews_of(offering.id, limit=REVIEWS_PAGE_SIZE, offset=(page - 1) * REVIEWS_PAGE_SIZE)
+    shown = reviews_of(offering.id, limit=paged.per_page, offset=paged.offset)
 
     def page_url(number: int) -> str:
         # Page 1 has no `halaman`, so the first page has one address.
         return url_for("training.reviews", offering_id=offering.id, **({"halaman": number} if number > 1 else {}))
 
     return render_template(
-        "training/reviews.html", offering=offering, rating=rating, reviews=shown, page=page, pages=pages,
+        "training/reviews.html", offering=offering, rating=rating, reviews=shown, page=paged.page, pages=paged.pages,
         page_url=page_url,
     )

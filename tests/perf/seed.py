@@ -20,14 +20,15 @@ from portal.models import (
     Category,
     Enrollment,
     Offering,
+    OfferingMode,
     Programme,
     Provider,
+    ProviderKind,
     Review,
     TrainingSession,
     User,
     Wave,
 )
-from portal.models.catalogue import MODES, PROVIDER_KINDS
 from portal.regions import PROVINCES
 
 JOURNEY_SLUG = "pemrograman-web-dasar"
@@ -101,7 +102,7 @@ def seed_catalogue(offerings: int, seed: int = 2021) -> Catalogue:
     codes = list(PROVINCES)
     provider_rows = []
     for n in range(max(12, offerings // 20)):
-        kind = PROVIDER_KINDS[n % len(PROVIDER_KINDS)]
+        kind = tuple(ProviderKind)[n % len(ProviderKind)]
         prefix = {"blk_pemerintah": "BLK", "blk_komunitas": "BLK Komunitas", "lpk_swasta": "LPK"}[kind]
         provider_rows.append({
             "name": f"{prefix} {CITIES[n % len(CITIES)]} {n + 1}", "kind": kind, "city": CITIES[n % len(CITIES)],
@@ -118,7 +119,8 @@ def seed_catalogue(offerings: int, seed: int = 2021) -> Catalogue:
         start = date(2021, 4, 1) + timedelta(days=rng.randrange(0, 90))
         row = {
             "programme_id": programme_id, "provider_id": provider_id, "price": rng.randrange(2, 21) * 50_000,
-            "seats": seats, "seats_taken": rng.choice([0, 0, 1, seats // 2, seats]), "mode": rng.choice(MODES),
+            "seats": seats, "seats_taken": rng.choice([0, 0, 1, seats // 2, seats]),
+            "mode": rng.choice(tuple(OfferingMode)),
             "city": provider["city"], "province_code": provider["province_code"], "start_date": start,
             "end_date": start + timedelta(days=rng.choice([7, 14, 30])), "published": rng.random() > 0.05,
             "created_at": now,

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from portal.services import DomainError
-from portal.services.nik import parse_nik
+from portal.services.nik import mask_nik, parse_nik
 
 TODAY = date(2021, 3, 10)
 
@@ -48,3 +48,12 @@ def test_refuses_impossible_niks(nik, reason):
     with pytest.raises(DomainError, match=reason) as refused:
         parse_nik(nik, TODAY)
     assert refused.value.field == "nik"
+
+
+def test_a_masked_nik_keeps_the_region_and_serial_and_hides_the_birth_date():
+    assert mask_nik("3273014508950003") == "327301••••••0003"
+
+
+@pytest.mark.parametrize("value, shown", [("32730145", "••••••••"), ("", ""), (None, "")])
+def test_a_value_that_is_not_a_nik_is_hidden_whole(value, shown):
+    assert mask_nik(value) == shown

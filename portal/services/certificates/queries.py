@@ -8,7 +8,7 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
 
 from portal.extensions import db
-from portal.models import Certificate, Enrollment, EnrollmentEvent, Offering, Review, User
+from portal.models import Certificate, CertificateIssuer, Enrollment, EnrollmentEvent, Offering, Review, User
 from portal.services.reviews import may_review as review_form_open
 
 
@@ -46,7 +46,7 @@ def with_catalogue(statement):
     )
 
 
-_PROVIDER_FIRST = case((Certificate.issuer == "provider", 0), else_=1)
+_PROVIDER_FIRST = case((Certificate.issuer == CertificateIssuer.PROVIDER, 0), else_=1)
 
 
 def certificates_of(enrollment: Enrollment) -> list[Certificate]:
