@@ -8,11 +8,11 @@ from flask_babel import lazy_gettext as _l
 from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
-from portal.extensions import db
-from portal.forms import PortalForm
+from portal.admin.forms import LabelForm
+from portal.forms import checked_post
 from portal.models.catalogue import PROVIDER_KINDS
-from portal.services import DomainError
 from portal.services.labels import grant_label, provider_or_none, providers_for_review, withdraw_label
+from portal.unit_of_work import unit_of_work
 
 KIND_LABELS = dict(zip(PROVIDER_KINDS, (_l("Government BLK"), _l("Community BLK"), _l("Private LPK")), strict=True))
 STATE_LABELS = {
@@ -21,10 +21,6 @@ STATE_LABELS = {
     "withdrawn": _l("Withdrawn"),
     "none": _l("No label"),
 }
-
-
-class LabelForm(PortalForm):
-    """The Berikan / Cabut buttons: nothing but the CSRF token."""
 
 
 @bp.get("/lembaga")
@@ -37,15 +33,10 @@ def labels():
 
 def _change_label(provider_id: int, change, done_message):
     provider = provider_or_none(provider_id) or abort(404)
-    if not LabelForm().validate_on_submit():
-        abort(400)
-    try:
+    checked_post()
+    with unit_of_work() as work:
         change(current_actor(), provider, clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(done_message(provider.name), "success")
     return redirect(url_for("admin.labels", _anchor=f"provider-{provider_id}"))
 

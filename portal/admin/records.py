@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectField
-from wtforms.validators import Optional
 
 from portal.access import admin_required
 from portal.admin import bp
-from portal.forms import PortalForm, choices, max_length
+from portal.admin.forms import AuditFilter, BlacklistFilter, LedgerFilter
+from portal.forms import choices
 from portal.services.fund import (
     LEDGER_KINDS,
     Page,
@@ -35,23 +34,6 @@ ACTION_LABELS = {
     "card.issue": _l("Card issued"),
     "card.import": _l("Cards uploaded (CSV)"),
 }
-
-
-class _FilterForm(PortalForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing, and its links must be shareable
-
-
-class LedgerFilter(_FilterForm):
-    jenis = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items(), blank=_l("All kinds")), validate_choice=False)
-
-
-class AuditFilter(_FilterForm):
-    aksi = SelectField(_l("Action"), validate_choice=False)
-
-
-class BlacklistFilter(_FilterForm):
-    nik = SearchField("NIK", [Optional(), max_length(40)], render_kw={"inputmode": "numeric"})
 
 
 def _page_number() -> int:
@@ -82,6 +64,7 @@ def blacklist():
 def ledger():
     """The fund account, the ledger check, and every ledger entry newest first (filter by kind)."""
     form = LedgerFilter(request.args)
+    form.jenis.choices = choices(KIND_LABELS.items(), blank=_l("All kinds"))
     kind = form.jenis.data if form.jenis.data in LEDGER_KINDS else None
     page = ledger_entries(kind, _page_number())
     return render_template("admin/ledger.html", form=form, fund=fund_account(), check=check_ledger(), page=page,
