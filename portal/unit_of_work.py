@@ -37,6 +37,14 @@ def keeps_writes(error: BaseException) -> bool:
     return isinstance(error, DomainError) and error.keeps_writes
 
 
+def _end(error: BaseException | None) -> None:
+    """The one decision: commit after success or a `keeps_writes` refusal, else roll back."""
+    if error is None or keeps_writes(error):
+        db.session.commit()
+    else:
+        db.session.rollback()
+
+
 @contextmanager
 def transaction() -> Iterator[None]:
     """Commit what the block did, or roll it back and re-raise (committing a `keeps_writes`
@@ -44,12 +52,9 @@ def transaction() -> Iterator[None]:
     try:
         yield
     except BaseException as error:
-        if keeps_writes(error):
-            db.session.commit()
-        else:
-            db.session.rollback()
+        _end(error)
         raise
-    db.session.commit()
+    _end(None)
 
 
 class UnitOfWork:
@@ -66,17 +71,12 @@ class UnitOfWork:
         return self
 
     def __exit__(self, kind, error, traceback) -> bool:
+        _end(error)
         if error is None:
-            db.session.commit()
             self.done = True
             return False
         if not isinstance(error, DomainError | SmsNotSent):
-            db.session.rollback()  # a bug or a lost connection: nothing half-done is kept
-            return False
-        if keeps_writes(error):
-            db.session.commit()
-        else:
-            db.session.rollback()
+            return False  # a bug or a lost connection: rolled back, and raised to the 500 page
         self.error = error
         if not isinstance(error, self.handled):  # the view said it answers these itself
             self._show(error)
