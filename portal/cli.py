@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from portal import clock
 from portal.extensions import db
 from portal.services import DomainError
+from portal.unit_of_work import transaction
 
 demo_cli = AppGroup("demo", help="The demo world (only in demo mode).")
 prakerja_cli = AppGroup("prakerja", help="Waves and cards.")
@@ -28,8 +29,8 @@ def demo_seed() -> None:
     from portal.demo.seed import seed_demo
 
     _demo_mode_only("seed")
-    created = seed_demo(clock.now())
-    db.session.commit()
+    with transaction():
+        created = seed_demo(clock.now())
     click.echo("Demo world: " + ", ".join(f"{count} {kind} created" for kind, count in created.items()))
 
 
@@ -44,8 +45,8 @@ def demo_reset(yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete every account, card, purchase and message in {where}?", abort=True)
     started = perf_counter()
-    deleted, created = reset_demo(clock.real_now())
-    db.session.commit()
+    with transaction():
+        deleted, created = reset_demo(clock.real_now())
     click.echo(f"Emptied {len(db.metadata.sorted_tables)} tables: {sum(deleted.values())} rows deleted"
                + (f" ({', '.join(f'{table} {n}' for table, n in deleted.items())})" if deleted else "") + ".")
     click.echo("Demo clock: real time.")
@@ -77,10 +78,10 @@ def open_wave_command(number: int, quota: int, opened_at: str | None) -> None:
     from portal.services.waves import open_wave
 
     try:
-        wave = open_wave(number, quota, _instant(opened_at))
+        with transaction():
+            wave = open_wave(number, quota, _instant(opened_at))
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
-    db.session.commit()
     click.echo(f"Gelombang {wave.number} opened with quota {wave.quota}.")
 
 
@@ -95,10 +96,10 @@ def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accept
     from portal.services.cards import issue_card
 
     try:
-        card = issue_card(nik, name, phone, wave_number, _instant(accepted_at), clock.now())
+        with transaction():
+            card = issue_card(nik, name, phone, wave_number, _instant(accepted_at), clock.now())
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
-    db.session.commit()
     click.echo(card.number)
 
 

@@ -1,6 +1,7 @@
 """Form helpers shared by every blueprint."""
 from __future__ import annotations
 
+from flask import abort
 from flask_babel import get_translations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -69,3 +70,9 @@ def show_domain_error(form: FlaskForm, error: DomainError) -> None:
         target.errors = [*target.errors, error.message] if isinstance(target.errors, list) else [error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def checked_post() -> None:
+    """Button-only forms carry nothing but the CSRF token; a bad one is a bad request."""
+    if not PortalForm().validate_on_submit():
+        abort(400)

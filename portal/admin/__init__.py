@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portal.admin import cards, catalogue, index, labels, records, views  # noqa: E402,F401
+from portal.admin import cards, catalogue, democlock, index, jobs, labels, records, waves  # noqa: E402,F401

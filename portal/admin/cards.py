@@ -5,25 +5,17 @@ import's audit event; the upload redirects to it, so a reload never imports twic
 """
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField, TelField
-from wtforms.validators import ValidationError
 
 from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
-from portal.extensions import db
-from portal.forms import PortalForm, choices, max_length, required, show_domain_error
-from portal.services import DomainError
+from portal.admin.forms import IssueCardForm, UploadCardsForm
+from portal.forms import choices
 from portal.services.audit import recent_events
 from portal.services.card_import import (
     MAX_BYTES,
-    MAX_NAME,
     MAX_ROWS,
     card_or_none,
     import_card_file,
@@ -32,67 +24,7 @@ from portal.services.card_import import (
 )
 from portal.services.cards import card_status
 from portal.services.waves import wave_figures
-
-_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
-
-
-class WibDateTimeField(StringField):
-    """A wall-clock time in WIB (`2021-03-10 10:00`, or a datetime-local input), held in UTC.
-    Blank means "now"."""
-
-    def process_formdata(self, valuelist):
-        raw = (valuelist[0] if valuelist else "").strip()
-        self.raw, self.data = raw, None
-        for fmt in _TIME_FORMATS:
-            try:
-                self.data = datetime.strptime(raw, fmt).replace(tzinfo=clock.WIB).astimezone(UTC)
-                break
-            except ValueError:
-                continue
-
-    def pre_validate(self, form):
-        if getattr(self, "raw", "") and self.data is None:
-            raise ValidationError(_l("Enter a date and time as YYYY-MM-DD HH:MM (WIB), e.g. 2021-03-10 10:00."))
-
-    def _value(self):
-        if getattr(self, "raw", None) is not None:
-            return self.raw
-        return clock.to_wib(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
-
-
-def _wave_field():
-    return SelectField(_l("Wave"), validate_choice=False)
-
-
-def _accepted_field():
-    return WibDateTimeField(_l("Accepted at (WIB, optional)"), render_kw={"type": "datetime-local"})
-
-
-class _WaveChoice:
-    def wave_number(self) -> int | None:
-        raw = (self.wave.data or "").strip()
-        return int(raw) if raw.isdigit() and len(raw) <= 6 else None
-
-    def validate_wave(self, field):
-        if self.wave_number() is None:
-            raise ValidationError(_l("Choose a wave from the list."))
-
-
-class IssueCardForm(_WaveChoice, PortalForm):
-    nik = StringField("NIK", [required(), max_length(40)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    name = StringField(_l("Full name"), [required(), max_length(MAX_NAME)], render_kw={"autocomplete": "off"})
-    phone = TelField(_l("Mobile number"), [required(), max_length(20)], render_kw={"autocomplete": "off"})
-    wave = _wave_field()
-    accepted_at = _accepted_field()
-    submit = SubmitField(_l("Issue card"))
-
-
-class UploadCardsForm(_WaveChoice, PortalForm):
-    wave = _wave_field()
-    accepted_at = _accepted_field()
-    file = FileField(_l("CSV file"), [FileRequired(message=_l("Choose a CSV file to upload."))],
-                     render_kw={"accept": ".csv,text/csv"})
-    submit = SubmitField(_l("Upload CSV"))
+from portal.unit_of_work import unit_of_work
 
 
 def _with_waves(*forms):
@@ -133,14 +65,10 @@ def issue():
     form = IssueCardForm()
     _with_waves(form)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             card = issue_one_card(current_actor(), form.nik.data, form.name.data, form.phone.data,
                                   form.wave_number(), form.accepted_at.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             return redirect(url_for("admin.cards", kartu=card.id, _anchor="new-card"))
     return _page(issue=form)
 
@@ -152,14 +80,10 @@ def upload():
     form = UploadCardsForm(prefix="upload")
     _with_waves(form)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             report = import_card_file(current_actor(), form.wave_number(), form.file.data.stream,
                                       form.file.data.filename or "", form.accepted_at.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             return redirect(url_for("admin.import_result", event_id=report.event_id, _anchor="report"))
     return _page(upload=form)
 

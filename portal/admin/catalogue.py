@@ -7,25 +7,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import Optional
 
 from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
-from portal.admin.forms import WholeNumberField
-from portal.extensions import db
-from portal.forms import PortalForm, choices, max_length, required, show_domain_error
-from portal.services import DomainError
+from portal.admin.forms import CategoryForm, ProgrammeForm, RenameCategoryForm
+from portal.forms import choices
 from portal.services.catalogue_admin import (
     MAX_CATEGORY_NAME,
     MAX_DESCRIPTION,
-    MAX_HOURS,
-    MAX_SLUG,
     MAX_TITLE,
-    MIN_HOURS,
-    ProgrammeFields,
     all_categories,
     categories_for_admin,
     category_or_none,
@@ -36,16 +27,7 @@ from portal.services.catalogue_admin import (
     programmes_for_admin,
     rename_category,
 )
-
-
-class CategoryForm(PortalForm):
-    name = StringField(_l("Category name"), [required(), max_length(MAX_CATEGORY_NAME)])
-    submit = SubmitField(_l("Add category"))
-
-
-class RenameCategoryForm(PortalForm):
-    name = StringField(_l("New name"), [required(), max_length(MAX_CATEGORY_NAME)])
-    submit = SubmitField(_l("Rename"))
+from portal.unit_of_work import unit_of_work
 
 
 def rename_form(category, **kwargs) -> RenameCategoryForm:
@@ -74,13 +56,9 @@ def categories():
 def add_category():
     form = CategoryForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             category = create_category(current_actor(), form.name.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Category “%(name)s” added.", name=category.name), "success")
             return redirect(url_for("admin.categories", _anchor=f"category-{category.id}"))
     return _categories_page(add=form)
@@ -92,37 +70,15 @@ def rename(category_id: int):
     category = category_or_none(category_id) or abort(404)
     form = rename_form(category)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             rename_category(current_actor(), category, form.name.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Category renamed to “%(name)s”.", name=category.name), "success")
             return redirect(url_for("admin.categories", _anchor=f"category-{category.id}"))
     return _categories_page(failed=form, failed_id=category_id)
 
 
 PROGRAMME_LIMITS = {"title": MAX_TITLE, "description": MAX_DESCRIPTION}
-
-
-class ProgrammeForm(PortalForm):
-    title = StringField(_l("Title"), [required(), max_length(MAX_TITLE)])
-    category = SelectField(_l("Category"), validate_choice=False)
-    hours = WholeNumberField(
-        _l("Hours of study"), low=MIN_HOURS, high=MAX_HOURS,
-        message=_l("Enter the hours as a whole number from %(low)d to %(high)d.", low=MIN_HOURS, high=MAX_HOURS),
-        render_kw={"min": MIN_HOURS, "max": MAX_HOURS, "inputmode": "numeric"},
-    )
-    description = TextAreaField(_l("Description"), [required(), max_length(MAX_DESCRIPTION)], render_kw={"rows": 6})
-    slug = StringField(_l("Address (slug)"), [Optional(), max_length(MAX_SLUG)])
-    submit = SubmitField(_l("Save programme"))
-
-    def fields(self) -> ProgrammeFields:
-        raw = self.category.data or ""
-        return ProgrammeFields(title=self.title.data, category_id=int(raw) if raw.isdigit() else None,
-                               hours=self.hours.data, description=self.description.data, slug=self.slug.data or "")
 
 
 def programme_form(**kwargs) -> ProgrammeForm:
@@ -145,13 +101,9 @@ def programmes():
 def new_programme():
     form = programme_form()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             programme = create_programme(current_actor(), form.fields(), clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Programme “%(title)s” added.", title=programme.title), "success")
             return redirect(url_for("admin.programmes", _anchor=f"programme-{programme.id}"))
     return render_template("admin/programme_form.html", form=form, programme=None, limits=PROGRAMME_LIMITS)
@@ -165,13 +117,9 @@ def programme(programme_id: int):
     form = programme_form(data=dict(title=programme.title, category=str(programme.category_id),
                                     hours=programme.hours, description=programme.description, slug=programme.slug))
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             edit_programme(current_actor(), programme, form.fields(), clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Programme “%(title)s” saved.", title=programme.title), "success")
             return redirect(url_for("admin.programmes", _anchor=f"programme-{programme.id}"))
     return render_template("admin/programme_form.html", form=form, programme=programme, limits=PROGRAMME_LIMITS)

@@ -1,14 +1,27 @@
-"""The PMO's forms: recycling revoked quota into a new wave, and the demo clock."""
+"""The PMO's forms: recycling revoked quota into a new wave, the demo clock, issuing cards,
+categories and programmes, the label buttons, and the records' filters."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField, SubmitField
-from wtforms.validators import StopValidation
+from flask_wtf.file import FileField, FileRequired
+from wtforms import IntegerField, SearchField, SelectField, StringField, SubmitField, TelField, TextAreaField
+from wtforms.validators import Optional, StopValidation, ValidationError
 
-from portal.forms import PortalForm, choices
+from portal import clock, labels
+from portal.forms import PortalForm, choices, max_length, required
+from portal.services.card_import import MAX_NAME
+from portal.services.catalogue_admin import (
+    MAX_CATEGORY_NAME,
+    MAX_DESCRIPTION,
+    MAX_HOURS,
+    MAX_SLUG,
+    MAX_TITLE,
+    MIN_HOURS,
+    ProgrammeFields,
+)
 from portal.services.waves import WaveFigures
 
 MAX_WAVE_NUMBER = 9999  # well inside an INTEGER column; the programme ran about 30 waves
@@ -103,3 +116,115 @@ class DemoClockForm(PortalForm):
     """The demo clock's buttons all post `step`; only the fixed steps are accepted."""
 
     step = SelectField(choices=choices(CLOCK_STEP_LABELS.items()))
+
+
+_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+
+
+class WibDateTimeField(StringField):
+    """A wall-clock time in WIB (`2021-03-10 10:00`, or a datetime-local input), held in UTC.
+    Blank means "now"."""
+
+    def process_formdata(self, valuelist):
+        raw = (valuelist[0] if valuelist else "").strip()
+        self.raw, self.data = raw, None
+        for fmt in _TIME_FORMATS:
+            try:
+                self.data = datetime.strptime(raw, fmt).replace(tzinfo=clock.WIB).astimezone(UTC)
+                break
+            except ValueError:
+                continue
+
+    def pre_validate(self, form):
+        if getattr(self, "raw", "") and self.data is None:
+            raise ValidationError(_l("Enter a date and time as YYYY-MM-DD HH:MM (WIB), e.g. 2021-03-10 10:00."))
+
+    def _value(self):
+        if getattr(self, "raw", None) is not None:
+            return self.raw
+        return clock.to_wib(self.data).strftime("%Y-%m-%dT%H:%M") if self.data else ""
+
+
+def _wave_field():
+    return SelectField(_l("Wave"), validate_choice=False)
+
+
+def _accepted_field():
+    return WibDateTimeField(_l("Accepted at (WIB, optional)"), render_kw={"type": "datetime-local"})
+
+
+class _WaveChoice:
+    def wave_number(self) -> int | None:
+        raw = (self.wave.data or "").strip()
+        return int(raw) if raw.isdigit() and len(raw) <= 6 else None
+
+    def validate_wave(self, field):
+        if self.wave_number() is None:
+            raise ValidationError(_l("Choose a wave from the list."))
+
+
+class IssueCardForm(_WaveChoice, PortalForm):
+    nik = StringField("NIK", [required(), max_length(40)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    name = StringField(_l("Full name"), [required(), max_length(MAX_NAME)], render_kw={"autocomplete": "off"})
+    phone = TelField(_l("Mobile number"), [required(), max_length(20)], render_kw={"autocomplete": "off"})
+    wave = _wave_field()
+    accepted_at = _accepted_field()
+    submit = SubmitField(_l("Issue card"))
+
+
+class UploadCardsForm(_WaveChoice, PortalForm):
+    wave = _wave_field()
+    accepted_at = _accepted_field()
+    file = FileField(_l("CSV file"), [FileRequired(message=_l("Choose a CSV file to upload."))],
+                     render_kw={"accept": ".csv,text/csv"})
+    submit = SubmitField(_l("Upload CSV"))
+
+
+class CategoryForm(PortalForm):
+    name = StringField(_l("Category name"), [required(), max_length(MAX_CATEGORY_NAME)])
+    submit = SubmitField(_l("Add category"))
+
+
+class RenameCategoryForm(PortalForm):
+    name = StringField(_l("New name"), [required(), max_length(MAX_CATEGORY_NAME)])
+    submit = SubmitField(_l("Rename"))
+
+
+class ProgrammeForm(PortalForm):
+    title = StringField(_l("Title"), [required(), max_length(MAX_TITLE)])
+    category = SelectField(_l("Category"), validate_choice=False)
+    hours = WholeNumberField(
+        _l("Hours of study"), low=MIN_HOURS, high=MAX_HOURS,
+        message=_l("Enter the hours as a whole number from %(low)d to %(high)d.", low=MIN_HOURS, high=MAX_HOURS),
+        render_kw={"min": MIN_HOURS, "max": MAX_HOURS, "inputmode": "numeric"},
+    )
+    description = TextAreaField(_l("Description"), [required(), max_length(MAX_DESCRIPTION)], render_kw={"rows": 6})
+    slug = StringField(_l("Address (slug)"), [Optional(), max_length(MAX_SLUG)])
+    submit = SubmitField(_l("Save programme"))
+
+    def fields(self) -> ProgrammeFields:
+        raw = self.category.data or ""
+        return ProgrammeFields(title=self.title.data, category_id=int(raw) if raw.isdigit() else None,
+                               hours=self.hours.data, description=self.description.data, slug=self.slug.data or "")
+
+
+class LabelForm(PortalForm):
+    """The Berikan / Cabut buttons: nothing but the CSRF token."""
+
+
+class _FilterForm(PortalForm):
+    class Meta:
+        csrf = False  # a GET filter changes nothing, and its links must be shareable
+
+
+class LedgerFilter(_FilterForm):
+    jenis = SelectField(_l("Kind"), choices=choices(labels.LEDGER_KIND.items(), blank=_l("All kinds")),
+                        validate_choice=False)
+
+
+class AuditFilter(_FilterForm):
+    aksi = SelectField(_l("Action"), validate_choice=False)
+
+
+class BlacklistFilter(_FilterForm):
+    nik = SearchField("NIK", [Optional(), max_length(40)], render_kw={"inputmode": "numeric"})

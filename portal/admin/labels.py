@@ -7,14 +7,10 @@ from flask_babel import gettext as _
 from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
-from portal.extensions import db
-from portal.forms import PortalForm
-from portal.services import DomainError
+from portal.admin.forms import LabelForm
+from portal.forms import checked_post
 from portal.services.labels import grant_label, provider_or_none, providers_for_review, withdraw_label
-
-
-class LabelForm(PortalForm):
-    """The Berikan / Cabut buttons: nothing but the CSRF token."""
+from portal.unit_of_work import unit_of_work
 
 
 @bp.get("/lembaga")
@@ -26,15 +22,10 @@ def labels():
 
 def _change_label(provider_id: int, change, done_message):
     provider = provider_or_none(provider_id) or abort(404)
-    if not LabelForm().validate_on_submit():
-        abort(400)
-    try:
+    checked_post()
+    with unit_of_work() as work:
         change(current_actor(), provider, clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(done_message(provider.name), "success")
     return redirect(url_for("admin.labels", _anchor=f"provider-{provider_id}"))
 

@@ -6,37 +6,18 @@ from __future__ import annotations
 
 from flask import render_template, request, url_for
 from flask_babel import lazy_gettext as _l
-from wtforms import SearchField, SelectField
-from wtforms.validators import Optional
 
 from portal import labels
 from portal.access import admin_required
 from portal.admin import bp
-from portal.forms import PortalForm, choices, max_length
+from portal.admin.forms import AuditFilter, BlacklistFilter, LedgerFilter
+from portal.forms import choices
 from portal.models import LedgerKind
 from portal.services.audit import audit_actions, audit_log
 from portal.services.blacklist import blacklist_entries
 from portal.services.fund import fund_account
 from portal.services.ledger import check_ledger, ledger_entries
 from portal.services.paging import Paged
-
-
-class _FilterForm(PortalForm):
-    class Meta:
-        csrf = False  # a GET filter changes nothing, and its links must be shareable
-
-
-class LedgerFilter(_FilterForm):
-    jenis = SelectField(_l("Kind"), choices=choices(labels.LEDGER_KIND.items(), blank=_l("All kinds")),
-                        validate_choice=False)
-
-
-class AuditFilter(_FilterForm):
-    aksi = SelectField(_l("Action"), validate_choice=False)
-
-
-class BlacklistFilter(_FilterForm):
-    nik = SearchField("NIK", [Optional(), max_length(40)], render_kw={"inputmode": "numeric"})
 
 
 def _page_number() -> int:

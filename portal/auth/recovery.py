@@ -9,13 +9,11 @@ from portal import clock
 from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ForgotForm, ResendForm, ResetForm
-from portal.codes import SMS_NOT_SENT, resend_and_report
-from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.auth.resend import resend_and_report
 from portal.limits import otp_limit, reset_phone_limit
-from portal.services import DomainError, accounts
-from portal.services.otp import OtpRejected, seconds_until_resend
-from portal.services.sms import SmsNotSent
+from portal.services import accounts
+from portal.services.otp import seconds_until_resend
+from portal.unit_of_work import unit_of_work
 
 
 def _pending_reset():
@@ -32,13 +30,9 @@ def forgot():
     """Step 1: NIK or email. The answer is the same whether the account exists or not."""
     form = ForgotForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             accounts.start_password_reset(form.login.data, clock.now())
-        except SmsNotSent:
-            db.session.rollback()
-            form.form_errors.append(SMS_NOT_SENT)
-        else:
-            db.session.commit()
+        if work.done:
             session["reset"] = {"login": form.login.data.strip()}
             flash(_("If the account exists, a code has been sent by SMS to its registered phone."), "info")
             return redirect(url_for("auth.reset"))
@@ -58,16 +52,9 @@ def reset():
         if challenge is None:  # unknown account: answer as a wrong code would
             form.code.errors = [_("Wrong code.")]
         else:
-            try:
+            with unit_of_work(form) as work:  # a wrong code's failure count is kept (OtpRejected.keeps_writes)
                 accounts.reset_password(challenge, form.code.data, form.password.data, clock.now())
-            except OtpRejected as error:
-                db.session.commit()  # the failure count must stick
-                show_domain_error(form, error)
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
+            if work.done:
                 session.pop("reset", None)
                 flash(_("Your password has been changed. Log in with the new password."), "success")
                 return redirect(url_for("auth.login"))

@@ -9,20 +9,14 @@ from portal import clock
 from portal.access import public
 from portal.auth import bp
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
-from portal.codes import SMS_NOT_SENT, resend_and_report
+from portal.auth.resend import resend_and_report
 from portal.extensions import db
-from portal.forms import show_domain_error
 from portal.limits import activation_phone_limit, login_account_limit, login_limit, otp_limit, registration_phone_limit
 from portal.models import OtpPurpose, User
 from portal.redirects import safe_next
-from portal.services import DomainError, accounts
-from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
-from portal.services.sms import SmsNotSent
-
-
-def _sms_failed(form) -> None:
-    db.session.rollback()
-    form.form_errors.append(SMS_NOT_SENT)
+from portal.services import accounts
+from portal.services.otp import find_challenge, seconds_until_resend
+from portal.unit_of_work import unit_of_work
 
 
 def _pending_activation():
@@ -42,18 +36,12 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             user, challenge = accounts.register_account(
                 form.nik.data.strip(), form.full_name.data, form.mother_maiden_name.data, form.email.data,
                 form.phone.data, form.password.data, clock.now(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        except SmsNotSent:
-            _sms_failed(form)
-        else:
-            db.session.commit()
+        if work.done:
             session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
             flash(_("Your account is created. Enter the code we sent by SMS to activate it."), "success")
             return redirect(url_for("auth.activate"))
@@ -71,13 +59,9 @@ def activate():
         return redirect(url_for("auth.login"))
     form = ActivationForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:  # a wrong code's failure count is kept (OtpRejected.keeps_writes)
             accounts.activate_account(user, challenge, form.code.data, clock.now())
-        except OtpRejected as error:
-            db.session.commit()  # the failure count must stick
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             session.pop("activation", None)
             flash(_("Your account is active. Log in with your NIK or email."), "success")
             return redirect(url_for("auth.login"))
@@ -110,17 +94,12 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        # A wrong password's failure count (and the lock) is kept: LoginRefused.keeps_writes.
+        with unit_of_work(form, handled=accounts.AccountNotActivated) as work:
             user = accounts.authenticate(form.login.data, form.password.data, clock.now())
-        except accounts.AccountNotActivated as pending:
-            return _restart_activation(pending.user, form)
-        except accounts.LoginRefused as error:
-            db.session.commit()  # the failure count (and the lock) must stick
-            show_domain_error(form, error)
-        except DomainError as error:
-            show_domain_error(form, error)
-        else:
-            db.session.commit()  # the failure count back to zero
+        if isinstance(work.error, accounts.AccountNotActivated):
+            return _restart_activation(work.error.user, form)
+        if work.done:
             target = safe_next(request.args.get("next"))
             _fresh_session()  # nothing from before the login carries over
             login_user(user)
@@ -148,16 +127,10 @@ def _login_page(form: LoginForm):
 
 
 def _restart_activation(user: User, form: LoginForm):
-    try:
+    with unit_of_work(form) as work:  # refused when too many codes were asked for in the last hour
         challenge = accounts.restart_activation(user, clock.now())
-    except SmsNotSent:
-        _sms_failed(form)
+    if not work.done:
         return _login_page(form)
-    except DomainError as error:  # too many codes asked for in the last hour
-        db.session.rollback()
-        show_domain_error(form, error)
-        return _login_page(form)
-    db.session.commit()
     session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
     flash(_("Your account is not activated yet. We sent a new code to your phone."), "warning")
     return redirect(url_for("auth.activate"))

@@ -1,12 +1,12 @@
 """HP Simulasi (the demo phone) and the Panduan Demo panel's hooks and restart button."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from portal.access import public
 from portal.demo import bp, guide
 from portal.demo.phones import messages_beside_form, session_phones
-from portal.forms import PortalForm
+from portal.forms import checked_post
 from portal.redirects import safe_next
 from portal.services.sms import messages_to
 
@@ -33,7 +33,6 @@ def phone():
 @public
 def restart_guide():
     """Mulai ulang panduan: forget the steps visited in this browser session, then go back."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
+    checked_post()
     guide.forget_visits()
     return redirect(safe_next(request.form.get("next")) or url_for("main.index"))

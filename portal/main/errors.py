@@ -1,8 +1,8 @@
-"""Error pages in the site's layout. The 500 handler rolls the session back first."""
+"""Error pages in the site's layout. The 500 handler discards the failed request's work first."""
 from flask import render_template
 from flask_wtf.csrf import CSRFError
 
-from portal.extensions import db
+from portal.unit_of_work import discard_unfinished_work
 
 
 def register(app) -> None:
@@ -28,5 +28,5 @@ def register(app) -> None:
 
     @app.errorhandler(500)
     def server_error(error):
-        db.session.rollback()
+        discard_unfinished_work()
         return render_template("errors/500.html"), 500

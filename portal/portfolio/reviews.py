@@ -3,35 +3,16 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import RadioField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired
 
 from portal import clock
 from portal.access import job_seeker_required
-from portal.extensions import db
-from portal.forms import PortalForm, choices, max_length, show_domain_error
 from portal.models import Enrollment
 from portal.portfolio import bp
-from portal.services import DomainError
+from portal.portfolio.forms import ReviewForm
 from portal.services.learning import enrollment_for
-from portal.services.reviews import MAX_REVIEW_LENGTH, RATINGS, may_review, review_of, tidy_review_text, write_review
-
-# One msgid per choice (a lazy ngettext would escape `pybabel extract -k _l`).
-_STAR_LABELS = (_l("1 star"), _l("2 stars"), _l("3 stars"), _l("4 stars"), _l("5 stars"))
-_STARS = [str(n) for n in RATINGS]
-_CHOOSE_RATING = _l("Choose a rating from 1 to 5 stars.")
-
-
-class ReviewForm(PortalForm):
-    # Kept as text until valid, so a forged value gets our message rather than WTForms' own.
-    rating = RadioField(
-        _l("Rating"), choices=choices(zip(_STARS, _STAR_LABELS, strict=True)),
-        validators=[InputRequired(message=_CHOOSE_RATING), AnyOf(_STARS, message=_CHOOSE_RATING)],
-        validate_choice=False,
-    )
-    text = TextAreaField(_l("Review"), [max_length(MAX_REVIEW_LENGTH)], filters=[tidy_review_text])
+from portal.services.reviews import MAX_REVIEW_LENGTH, may_review, review_of, write_review
+from portal.unit_of_work import unit_of_work
 
 
 def _own_enrollment(enrollment_id: int) -> Enrollment:
@@ -48,13 +29,9 @@ def review(enrollment_id: int):
     enrollment = _own_enrollment(enrollment_id)
     form = ReviewForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             write_review(current_user, enrollment, int(form.rating.data), form.text.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("Thank you. Your review is published with your first name only."), "success")
             anchor = f"review-{enrollment_id}"
             return redirect(url_for("portfolio.training", enrollment_id=enrollment_id, _anchor=anchor))

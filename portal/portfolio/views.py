@@ -7,11 +7,9 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access import job_seeker_required
-from portal.extensions import db
-from portal.forms import PortalForm
+from portal.forms import checked_post
 from portal.models import Enrollment
 from portal.portfolio import bp
-from portal.services import DomainError
 from portal.services.cards import cards_of
 from portal.services.certificates.queries import outcome_of, outcomes_of
 from portal.services.learning import (
@@ -22,6 +20,7 @@ from portal.services.learning import (
     start_training,
 )
 from portal.services.participants import EDUCATION_LEVELS
+from portal.unit_of_work import unit_of_work
 
 
 def _own_enrollment(enrollment_id: int) -> Enrollment:
@@ -30,12 +29,6 @@ def _own_enrollment(enrollment_id: int) -> Enrollment:
     if enrollment is None:
         abort(404)
     return enrollment
-
-
-def _checked_post() -> None:
-    """Button-only forms carry nothing but the CSRF token; a bad one is a bad request."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
 
 
 @bp.get("/")
@@ -70,10 +63,10 @@ def training(enrollment_id: int):
 def start(enrollment_id: int):
     """Mulai Pelatihan."""
     enrollment = _own_enrollment(enrollment_id)
-    _checked_post()
-    started = start_training(current_user, enrollment, clock.now())
-    db.session.commit()
-    if started:  # a second press changes nothing and says nothing
+    checked_post()
+    with unit_of_work() as work:
+        started = start_training(current_user, enrollment, clock.now())
+    if work.done and started:  # a second press changes nothing and says nothing
         flash(_("The training has started. Mark each session done when you have worked through it."), "success")
     return redirect(url_for("portfolio.training", enrollment_id=enrollment_id))
 
@@ -83,14 +76,10 @@ def start(enrollment_id: int):
 def complete_session(enrollment_id: int, session_id: int):
     """Tandai selesai: one session done; the last one hands the training to the provider."""
     enrollment = _own_enrollment(enrollment_id)
-    _checked_post()
-    try:
+    checked_post()
+    with unit_of_work() as work:
         finished = mark_session_done(current_user, enrollment, session_id, clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
+    if work.done:
         if finished:
             flash(_("All sessions are done. The provider will now confirm that you completed the training."), "success")
         else:

@@ -7,17 +7,14 @@ from flask_login import current_user
 from portal import clock
 from portal.access import participant_required
 from portal.auth.forms import ResendForm
-from portal.codes import SMS_NOT_SENT, resend_and_report
-from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.auth.resend import resend_and_report
 from portal.limits import card_tries_limit, otp_limit, payment_phone_limit
 from portal.models import OtpPurpose
 from portal.prakerja import bp
 from portal.prakerja.forms import CardForm, PaymentCodeForm
-from portal.services import DomainError
 from portal.services.cards import card_status
 from portal.services.learning import enrollment_for
-from portal.services.otp import OtpRejected, find_challenge, seconds_until_resend
+from portal.services.otp import find_challenge, seconds_until_resend
 from portal.services.purchases import (
     CardRefused,
     complete_purchase,
@@ -27,7 +24,7 @@ from portal.services.purchases import (
     payment_sms,
     start_payment,
 )
-from portal.services.sms import SmsNotSent
+from portal.unit_of_work import unit_of_work
 
 
 @bp.route("/daftar/<int:offering_id>", methods=["GET", "POST"])
@@ -41,21 +38,12 @@ def register(offering_id: int):
     form = CardForm()
     card = latest_card_of(current_user)
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             challenge = start_payment(current_user, offering, form.card_number.data, clock.now())
-        except CardRefused as refused:
-            db.session.rollback()
-            card = refused.card
-            show_domain_error(form, refused)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        except SmsNotSent:
-            db.session.rollback()
-            form.form_errors.append(SMS_NOT_SENT)
-        else:
-            db.session.commit()
+        if work.done:
             return redirect(url_for("prakerja.verify", challenge_id=challenge.id))
+        if isinstance(work.error, CardRefused):  # the card was identified: show its status beside the refusal
+            card = work.error.card
     status = card_status(card, clock.now()) if card else None
     return render_template("prakerja/register.html", form=form, offering=offering, status=status)
 
@@ -74,16 +62,11 @@ def verify(challenge_id: int):
     challenge, card, offering = _payment_or_404(challenge_id)
     form = PaymentCodeForm()
     if form.validate_on_submit():
-        try:
+        # A wrong code's failure count is kept (OtpRejected.keeps_writes); any other refusal
+        # spends nothing, not even the code.
+        with unit_of_work(form) as work:
             enrollment = complete_purchase(current_user, challenge, form.code.data, clock.now())
-        except OtpRejected as error:
-            db.session.commit()  # the failure count must stick
-            show_domain_error(form, error)
-        except DomainError as error:
-            db.session.rollback()  # nothing is spent, not even the code
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             return redirect(url_for("prakerja.paid", enrollment_id=enrollment.id))
     now = clock.now()
     return render_template("prakerja/verify.html", form=form, resend_form=ResendForm(), challenge=challenge,

@@ -6,12 +6,10 @@ from flask_babel import gettext as _
 
 from portal import clock
 from portal.access import current_actor, provider_required
-from portal.extensions import db
-from portal.forms import show_domain_error
+from portal.forms import checked_post
 from portal.provider import bp
 from portal.provider.forms import NewOfferingForm, OfferingForm, SessionPlanForm
-from portal.provider.views import checked_post, own_offering, own_provider
-from portal.services import DomainError
+from portal.provider.views import own_offering, own_provider
 from portal.services.offerings import (
     MAX_PRICE,
     can_set_session_plan,
@@ -23,6 +21,7 @@ from portal.services.offerings import (
     unpublish,
     update_offering,
 )
+from portal.unit_of_work import unit_of_work
 
 
 @bp.route("/pelatihan/baru", methods=["GET", "POST"])
@@ -34,14 +33,10 @@ def new_offering():
     if not form.is_submitted():
         form.city.data, form.province.data = provider.city, provider.province_code
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             offering = create_offering(current_actor(), provider, int(form.programme.data), now=clock.now(),
                                        **form.terms())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The training has been created as a draft. Add its sessions if needed, then publish it."),
                   "success")
             return redirect(url_for("provider.index", _anchor=f"offering-{offering.id}"))
@@ -57,13 +52,9 @@ def edit_offering(offering_id: int):
     if not form.is_submitted():
         form.province.data = offering.province_code
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             update_offering(current_actor(), offering, now=clock.now(), **form.terms())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The changes have been saved."), "success")
             return redirect(url_for("provider.index", _anchor=f"offering-{offering.id}"))
     return render_template("provider/offering_form.html", form=form, offering=offering, max_price=MAX_PRICE)
@@ -89,15 +80,10 @@ def unpublish_offering(offering_id: int):
 
 
 def _set_published(offering, change, done_message: str):
-    try:
+    with unit_of_work() as work:
         changed = change(current_actor(), offering, clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        if changed:  # a repeated press changes nothing and says nothing
-            flash(done_message, "success")
+    if work.done and changed:  # a repeated press changes nothing and says nothing
+        flash(done_message, "success")
     return redirect(url_for("provider.index", _anchor=f"offering-{offering.id}"))
 
 
@@ -108,16 +94,13 @@ def session_plan_view(offering_id: int):
     offering = own_offering(offering_id)
     form = SessionPlanForm()
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             set_session_plan(current_actor(), offering, form.title_lines(), clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            if not error.field:  # the plan was written meanwhile: the page no longer shows the form
-                flash(error.message, "error")
-                return redirect(url_for("provider.session_plan", offering_id=offering.id))
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.error is not None and not work.error.field:
+            # the plan was written meanwhile: the page no longer shows the form
+            flash(str(work.error.message), "error")
+            return redirect(url_for("provider.session_plan", offering_id=offering.id))
+        if work.done:
             flash(_("The session plan has been saved."), "success")
             return redirect(url_for("provider.session_plan", offering_id=offering.id))
     return render_template("provider/session_plan.html", offering=offering, sessions=session_plan(offering),

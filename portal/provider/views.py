@@ -11,15 +11,14 @@ from flask_login import current_user
 
 from portal import clock
 from portal.access import current_actor, provider_required
-from portal.extensions import db
-from portal.forms import PortalForm, show_domain_error
+from portal.forms import checked_post
 from portal.models import EnrollmentStatus, Offering, Provider
 from portal.provider import bp
 from portal.provider.forms import ConfirmForm, ProfileForm, confirm_form
-from portal.services import DomainError
 from portal.services.completion import confirm_completion, registrant_of, registrants
 from portal.services.offerings import offering_of
 from portal.services.providers import offerings_of, provider_for, request_label, update_profile
+from portal.unit_of_work import unit_of_work
 
 
 def own_provider() -> Provider:
@@ -36,12 +35,6 @@ def own_offering(offering_id: int) -> Offering:
     if offering is None:
         abort(404)
     return offering
-
-
-def checked_post() -> None:
-    """Button-only forms carry nothing but the CSRF token; a bad one is a bad request."""
-    if not PortalForm().validate_on_submit():
-        abort(400)
 
 
 @bp.get("/")
@@ -63,14 +56,10 @@ def profile():
     if not form.is_submitted():
         form.province.data = provider.province_code
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             update_profile(current_actor(), provider, form.kind.data, form.accreditation.data, form.address.data,
                            form.city.data, form.province.data, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             flash(_("The profile has been saved."), "success")
             return redirect(url_for("provider.index"))
     return render_template("provider/profile.html", provider=provider, form=form)
@@ -82,13 +71,9 @@ def request_label_view():
     """Ajukan label Kartu Prakerja: ask the PMO, once."""
     provider = own_provider()
     checked_post()
-    try:
+    with unit_of_work() as work:
         request_label(current_actor(), provider, clock.now())
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if work.done:
         flash(_("The Kartu Prakerja label has been requested. The PMO will review the request."), "success")
     return redirect(url_for("provider.index", _anchor="label"))
 
@@ -123,16 +108,13 @@ def confirm(enrollment_id: int):
     back = redirect(url_for("provider.registrants", offering_id=enrollment.offering_id,
                             _anchor=f"registrant-{enrollment_id}"))
     if form.validate_on_submit():
-        try:
+        with unit_of_work(form) as work:
             certificates = confirm_completion(current_actor(), enrollment, form.score.data, form.passed, clock.now())
-        except DomainError as error:
-            db.session.rollback()
-            if not error.field:  # e.g. already confirmed: the row no longer has a form to show it on
-                flash(error.message, "error")
-                return back
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.error is not None and not work.error.field:
+            # e.g. already confirmed: the row no longer has a form to show the refusal on
+            flash(str(work.error.message), "error")
+            return back
+        if work.done:
             if certificates:
                 flash(_("Completion confirmed. The provider's and Kemnaker's certificates have been issued."),
                       "success")

@@ -6,7 +6,12 @@ caller raises `DomainError` carrying a message meant for the person at the scree
 
 
 class DomainError(Exception):
-    """A rule of the programme refused the request; `message` is shown to the user (translated)."""
+    """A rule of the programme refused the request; `message` is shown to the user (translated).
+
+    `keeps_writes`: the refusal's writes (a failure count) are committed, not rolled back.
+    """
+
+    keeps_writes = False
 
     def __init__(self, message: str, field: str | None = None):
         super().__init__(message)

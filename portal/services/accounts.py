@@ -24,7 +24,9 @@ _BAD_LOGIN = _l("The NIK/email or password is wrong.")
 
 
 class LoginRefused(DomainError):
-    """A refused login. The failure count it may have raised must be committed by the caller."""
+    """A refused login. The failure count it may have raised is committed, not rolled back."""
+
+    keeps_writes = True  # else the lock after LOGIN_LOCK_AFTER wrong passwords would never come
 
 
 class AccountNotActivated(DomainError):

@@ -32,7 +32,9 @@ class TooManyCodes(DomainError):
 
 
 class OtpRejected(DomainError):
-    """A code was refused. The failure count it may have raised must be committed by the caller."""
+    """A code was refused. The failure count it may have raised is committed, not rolled back."""
+
+    keeps_writes = True  # else every guess would be free
 
 
 def _settings():

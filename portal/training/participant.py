@@ -8,13 +8,11 @@ from flask_login import current_user
 from portal import clock
 from portal.access import job_seeker_required
 from portal.clock import today_wib
-from portal.extensions import db
-from portal.forms import show_domain_error
-from portal.services import DomainError
 from portal.services.nik import parse_nik
 from portal.services.participants import save_participant_profile
 from portal.training import bp
 from portal.training.forms import ParticipantForm
+from portal.unit_of_work import unit_of_work
 
 
 @bp.route("/daftar-peserta", methods=["GET", "POST"])
@@ -27,16 +25,12 @@ def register_participant():
         form.province.data = profile.province_code
     if form.validate_on_submit():
         first_time = profile is None
-        try:
+        with unit_of_work(form) as work:
             save_participant_profile(
                 current_user, form.education.data, form.province.data, form.regency.data, form.address.data,
                 clock.now(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if work.done:
             if first_time:
                 flash(_("You are now registered as a training participant. Choose a training."), "success")
                 return redirect(url_for("training.catalogue"))

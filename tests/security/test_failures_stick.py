@@ -1,0 +1,65 @@
+"""A wrong code's, or a wrong password's, failure count is committed by every page that checks one.
+
+Were it rolled back with the refusal, every guess would be free: the five tries of a code and the
+lock after LOGIN_LOCK_AFTER wrong passwords would never come. The count is read from the database
+after the request, so only a commit passes.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models import OtpChallenge, OtpPurpose, User
+from tests.auth.test_login import _ask_reset, _reset
+from tests.auth.test_register import activate, register
+from tests.browser import form
+from tests.conftest import Auth
+from tests.factories import NIK, PHONE, create_card, create_offering, create_participant, create_user
+from tests.prakerja.conftest import enter_card, enter_code
+
+
+def _wrong(code: str) -> str:
+    return "000000" if code != "000000" else "111111"
+
+
+def _failed_attempts(purpose: str) -> int:
+    return db.session.scalar(select(OtpChallenge.failed_attempts).where(OtpChallenge.purpose == purpose))
+
+
+def _aktivasi(client, sms) -> int:
+    register(client)
+    page = activate(client, _wrong(sms.last_code(PHONE)))
+    assert "Sisa kesempatan: 4" in page.get_data(as_text=True)
+    return _failed_attempts(OtpPurpose.ACTIVATION)
+
+
+def _kendala_masuk(client, sms) -> int:
+    create_user()
+    _ask_reset(client)
+    page = _reset(client, _wrong(sms.last_code(PHONE)))
+    assert "Sisa kesempatan: 4" in page.get_data(as_text=True)
+    return _failed_attempts(OtpPurpose.PASSWORD_RESET)
+
+
+def _verifikasi(client, sms) -> int:
+    card = create_card(create_participant())
+    offering = create_offering(price=500_000, seats=20)
+    Auth(client).login()
+    page = enter_code(client, enter_card(client, offering.id, card.number), _wrong(sms.last_code(PHONE)))
+    assert "Sisa kesempatan: 4" in page.get_data(as_text=True)
+    return _failed_attempts(OtpPurpose.CARD_PAYMENT)
+
+
+def _masuk(client, sms) -> int:
+    create_user()
+    page = client.get("/masuk")
+    refused = form(client, page, "Masuk").fill("NIK atau Email", NIK).fill("Kata Sandi", "bukan kata sandinya").submit()
+    assert "NIK/email atau kata sandi salah." in refused.get_data(as_text=True)
+    return db.session.scalar(select(User.failed_logins).where(User.nik == NIK))
+
+
+@pytest.mark.parametrize("page", [_aktivasi, _kendala_masuk, _verifikasi, _masuk],
+                         ids=["aktivasi", "kendala-masuk", "verifikasi", "masuk"])
+def test_a_wrong_guess_is_counted_in_the_database(client, sms, clock, page):
+    assert page(client, sms) == 1
