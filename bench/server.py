@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -612,9 +611,6 @@ class SessionForge:
         now = time.time()  # clock.real_now() without the import: the session limits use real time
         return self.serializer.dumps({**self.template, "_user_id": f"{user_id}.{session_version}",
                                       "since": now, "seen": now})
-
-
-CODE = re.compile(r"(?<![\d.])\d{6}(?!\d)")
 
 
 def deadline_day_acceptance(now: datetime) -> datetime:

@@ -24,7 +24,7 @@ from collections import Counter
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 from urllib.parse import urljoin, urlsplit
 
 from tests.support.forms import ParsedPage, parse
@@ -101,6 +101,12 @@ class Person:
     def typed_phone(self) -> str:
         """The number as a person types it: 0812…"""
         return "0" + self.phone[3:]
+
+
+class Holder(Protocol):
+    """Whoever holds the card: only their phone matters to paying (the code goes there)."""
+
+    phone: str
 
 
 @dataclass
@@ -206,7 +212,7 @@ def open_programme(visit: Visit, search: str) -> Step[str]:
     return programme
 
 
-def register_card(visit: Visit, person: Person, card_number: str, daftar: str) -> Step[bool]:
+def register_card(visit: Visit, person: Holder, card_number: str, daftar: str) -> Step[bool]:
     """Daftar → Nomor Kartu Prakerja → Kirim OTP; False when the seats were gone."""
     page = yield get("daftar", daftar)
     visit.marks[person.phone] = yield Mark(person.phone)
@@ -220,7 +226,7 @@ def register_card(visit: Visit, person: Person, card_number: str, daftar: str) -
 send_code = register_card
 
 
-def verify_payment(visit: Visit, person: Person) -> Step[int | None]:
+def verify_payment(visit: Visit, person: Holder) -> Step[int | None]:
     """Kode OTP → Verifikasi: the enrollment's id, or None when the last seat went to another."""
     code = yield CodeAfter("verifikasi", person.phone, visit.marks[person.phone])
     page = yield submit("verifikasi", visit.page, "Verifikasi", {"code": code})
@@ -233,7 +239,7 @@ def verify_payment(visit: Visit, person: Person) -> Step[int | None]:
                                      f"messages: {page.parsed.messages}")
 
 
-def buy(visit: Visit, person: Person, card_number: str, tries: list[str]) -> Step[Purchase]:
+def buy(visit: Visit, person: Holder, card_number: str, tries: list[str]) -> Step[Purchase]:
     """Pay with the card at the first offering that still has a seat, as a person would.
 
     `tries`: Daftar addresses, or programme addresses (then the first labelled lembaga listed).
