@@ -5,6 +5,7 @@ drive a real server with. Here it runs over Flask's test client with each SMS ba
 (memory, outbox), and over real HTTP against a served app with the `http` backend and the
 gateway stub.
 """
+import asyncio
 import threading
 
 import pytest
@@ -18,7 +19,7 @@ from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
 from tests.factories import create_offering, create_programme, create_wave
 from tests.support.codes import MemoryCodes, OutboxCodes
-from tests.support.journey import Journey, Person, link
+from tests.support.journey import AsyncJourney, Journey, Person, link
 from tests.support.sms_gateway import SmsGateway
 from tests.support.transports import FlaskTransport, HttpTransport
 
@@ -123,4 +124,23 @@ def test_the_tutorial_over_http_with_the_gateway_as_the_phone(app, served):
         transport.close()
     assert purchase.refused == {} and gateway.refused == 0
     assert [message.authorization for message in gateway.to(PHONE)] == [f"Bearer {TOKEN}"] * 2
+    _started(offering)
+
+
+class _Awaited:
+    """The test client behind an async `send`: the async driver over the same requests."""
+
+    def __init__(self, transport):
+        self.transport = transport
+
+    async def send(self, request):
+        return self.transport.send(request)
+
+
+def test_the_async_twin_runs_the_same_steps(app, client, clock):
+    offering = _catalogue()
+    card_number = _card_for(RINA)
+    journey = AsyncJourney(_Awaited(FlaskTransport(client)), MemoryCodes(app))
+    purchase = asyncio.run(journey.tutorial(RINA, card_number, "web"))
+    assert purchase.refused == {} and "Sedang berjalan" in journey.visit.page.text
     _started(offering)
