@@ -37,12 +37,11 @@ import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.server import (  # noqa: E402  (the repository's root must be on the path first)
-    CODE,
     USER_AGENT,
     Bench,
     BenchError,
@@ -64,6 +63,8 @@ from bench.server import (  # noqa: E402  (the repository's root must be on the 
     seed_participants,
     terminate_on_sigterm,
 )
+from tests.support.codes import code_in  # noqa: E402
+from tests.support.journey import AsyncJourney, JourneyError, Page, Request  # noqa: E402
 
 try:
     import aiohttp
@@ -75,15 +76,7 @@ FULL_PURCHASES, TARGET_SECONDS, TARGET_RATIO = 12_000, 120, 0.40
 BALANCE = 1_000_000
 PRICES = (1_000_000, 750_000, 600_000, 500_000)  # one offering at the whole balance: the CHECK's edge
 OWN_OFFERINGS = 8
-SEATS_GONE = "Kursi pelatihan ini sudah habis"  # "No seats are left in this training." in Indonesian
-CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-STEPS = ("daftar", "kirim_otp", "outbox", "verifikasi", "portofolio", "pelatihan", "mulai")
-
-
-class FlowError(Exception):
-    def __init__(self, step: str, detail: str):
-        super().__init__(f"{step}: {detail}")
-        self.step = step
+STEPS = ("daftar", "kirim_otp", "outbox", "verifikasi", "portofolio", "pelatihan_saya", "mulai")
 
 
 # ---------------------------------------------------------------- the world
@@ -148,7 +141,8 @@ class Stats:
 
 
 class Browser:
-    """One participant's browser: the session cookie, redirects followed, every status counted."""
+    """One participant's browser for the journey driver (tests/support/journey.py): the session
+    cookie, redirects followed, every status counted, each step timed."""
 
     def __init__(self, http: aiohttp.ClientSession, stats: Stats, cookie: str):
         self.http, self.stats, self.cookie = http, stats, cookie
@@ -161,44 +155,41 @@ class Browser:
             morsel = response.cookies.get("session")
             if morsel is not None:
                 if not morsel.value:
-                    raise FlowError("session", f"{method} {path} deleted the session ({response.status})")
+                    raise JourneyError("session", f"{method} {path} deleted the session ({response.status})")
                 self.cookie = morsel.value
             return response.status, response.headers.get("Location", ""), body
 
-    async def go(self, step: str, method: str, path: str, data: dict | None = None,
-                 expect: tuple[int, ...] = (200,)) -> tuple[str, str]:
-        """Send, follow redirects; returns (the final path, its body)."""
-        started, visited = time.perf_counter(), []
+    async def send(self, request: Request) -> Page:
+        """Send, follow redirects; the page where it ended."""
+        started, method, path, data = time.perf_counter(), request.method, request.url, request.data
+        if method == "GET" and data:
+            path, data = f"{path}?{urlencode(data)}", None
         for _hop in range(5):
             status, location, body = await self._one(method, path, data)
-            visited.append(f"{method} {path} {status}")
             if status in (301, 302, 303) and location:
-                method, path, data = "GET", urlsplit(location).path, None
+                parts = urlsplit(location)
+                method, path, data = "GET", parts.path + (f"?{parts.query}" if parts.query else ""), None
                 continue
             break
-        if status not in expect:
-            raise FlowError(step, " -> ".join(visited))
-        self.stats.seconds[step].append(time.perf_counter() - started)
-        return path, body
-
-
-def csrf_of(body: str, step: str) -> str:
-    match = CSRF.search(body)
-    if match is None:
-        raise FlowError(step, "no csrf_token on the page")
-    return match.group(1)
+        self.stats.seconds[request.step].append(time.perf_counter() - started)
+        return Page(path, status, body)
 
 
 class Outbox:
-    """The participants' phones: the newest SMS to a number, read with SQL from the outbox table."""
+    """The participants' phones: the SMS to a number, read with SQL from the outbox table.
+
+    A code source for the journey driver; each participant's marker is the id of the last message
+    read, kept here (the bench is the only reader), so marking costs no query.
+    """
 
     SQL = "SELECT id, body FROM sms_messages WHERE to_phone = %s ORDER BY id DESC LIMIT 1"
 
-    def __init__(self, database: ScratchDatabase, connections: int = 4):
-        self.database = database
+    def __init__(self, database: ScratchDatabase, stats: Stats, connections: int = 4):
+        self.database, self.stats = database, stats
         self.pool: asyncio.Queue | None = None
         self.connections = connections
         self.sqlite = None
+        self.seen: dict[str, int] = {}
 
     async def open(self) -> None:
         if self.database.kind == "sqlite":
@@ -226,55 +217,33 @@ class Outbox:
         finally:
             self.pool.put_nowait(connection)
 
-    async def code_after(self, phone: str, seen: int) -> tuple[int, str]:
-        """(message id, code) of a message to `phone` newer than message `seen`."""
+    def mark(self, phone: str) -> int:
+        return self.seen.get(phone, 0)
+
+    async def code_after(self, phone: str, mark: int) -> str:
+        """The code of a message to `phone` newer than message `mark`."""
+        started = time.perf_counter()
         for _ in range(100):
             row = await self._newest(phone)
-            if row is not None and row[0] > seen:
-                codes = CODE.findall(row[1])
-                if len(codes) != 1:
-                    raise FlowError("outbox", f"{len(codes)} six-digit codes in the SMS")
-                return row[0], codes[0]
+            if row is not None and row[0] > mark:
+                self.seen[phone] = row[0]
+                self.stats.seconds["outbox"].append(time.perf_counter() - started)
+                try:
+                    return code_in(row[1])
+                except AssertionError as error:
+                    raise JourneyError("outbox", str(error)) from None
             await asyncio.sleep(0.05)
-        raise FlowError("outbox", "no SMS within 5 s")
+        raise JourneyError("outbox", "no SMS within 5 s")
 
 
 async def journey(http, stats: Stats, outbox: Outbox, forge: SessionForge, who: Participant, route: list[int],
                   started: float) -> None:
     """Daftar → Kirim OTP → (the phone) → Verifikasi → Portofolio → the training → Mulai Pelatihan."""
-    b = Browser(http, stats, forge.cookie(who.user_id, who.session_version))
-    seen_sms, enrollment = 0, None
-    for offering_id in route:
-        _, page = await b.go("daftar", "GET", f"/prakerja/daftar/{offering_id}")
-        where, page = await b.go("kirim_otp", "POST", f"/prakerja/daftar/{offering_id}",
-                                 {"csrf_token": csrf_of(page, "daftar"), "card_number": who.card_number,
-                                  "submit": "Kirim OTP"})
-        if not where.startswith("/prakerja/verifikasi/"):
-            if SEATS_GONE in page and offering_id != route[-1]:
-                stats.refused["kirim_otp"] += 1
-                continue
-            raise FlowError("kirim_otp", f"stayed on {where} without a seat refusal")
-        t = time.perf_counter()
-        seen_sms, code = await outbox.code_after(who.phone, seen_sms)
-        stats.seconds["outbox"].append(time.perf_counter() - t)
-        where, page = await b.go("verifikasi", "POST", where, {"csrf_token": csrf_of(page, "kirim_otp"),
-                                                                "code": code, "submit": "Verifikasi"})
-        if where.startswith("/prakerja/berhasil/"):
-            enrollment = int(where.rsplit("/", 1)[1])
-            stats.purchases.append(time.perf_counter() - started)
-            break
-        if SEATS_GONE in page and offering_id != route[-1]:
-            stats.refused["verifikasi"] += 1  # the guarded UPDATE: someone else took the last seat first
-            continue
-        raise FlowError("verifikasi", f"stayed on {where} without a purchase or a seat refusal")
-    if enrollment is None:
-        raise FlowError("verifikasi", "no seat on any offering tried")
-    await b.go("portofolio", "GET", "/portofolio/")
-    _, page = await b.go("pelatihan", "GET", f"/portofolio/pelatihan/{enrollment}")
-    _, page = await b.go("mulai", "POST", f"/portofolio/pelatihan/{enrollment}/mulai",
-                         {"csrf_token": csrf_of(page, "pelatihan")})
-    if 'data-status="in_progress"' not in page:
-        raise FlowError("mulai", "the training did not start")
+    walk = AsyncJourney(Browser(http, stats, forge.cookie(who.user_id, who.session_version)), outbox)
+    purchase = await walk.buy(who, who.card_number, [f"/prakerja/daftar/{offering}" for offering in route])
+    stats.purchases.append(time.perf_counter() - started)
+    stats.refused.update(purchase.refused)  # lost the small offering's last seat, then bought their own
+    await walk.start_training(await walk.portfolio())
     stats.flows += 1
 
 
@@ -291,7 +260,7 @@ async def surge(base: str, database: ScratchDatabase, forge: SessionForge, plan:
     stats, queue = Stats(), asyncio.Queue()
     for item in zip(plan.participants, plan.routes, strict=True):
         queue.put_nowait(item)
-    outbox = Outbox(database)
+    outbox = Outbox(database, stats)
     await outbox.open()
     started = time.perf_counter()
     deadline = started + max_seconds
@@ -301,7 +270,7 @@ async def surge(base: str, database: ScratchDatabase, forge: SessionForge, plan:
             who, route = queue.get_nowait()
             try:
                 await journey(http, stats, outbox, forge, who, route, started)
-            except FlowError as error:
+            except JourneyError as error:
                 stats.errors[error.step] += 1
                 if len(stats.samples) < 5:
                     stats.samples.append(str(error))

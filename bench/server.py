@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-import re
 import secrets
 import shutil
 import signal
@@ -614,9 +613,6 @@ class SessionForge:
         now = clock.real_now().timestamp()  # real time: the session limits do not move with the demo clock
         return self.serializer.dumps({**self.template, "_user_id": f"{user_id}.{session_version}",
                                       "since": now, "seen": now})
-
-
-CODE = re.compile(r"(?<![\d.])\d{6}(?!\d)")
 
 
 def deadline_day_acceptance(now: datetime) -> datetime:

@@ -4,13 +4,9 @@ The portal runs with the real `http` backend against a stub gateway on 127.0.0.1
 (down), a gateway that never answers in time (slow), one that answers 503 (failing), then a
 healthy one. Everything goes through the real forms. Runs on SQLite and PostgreSQL.
 """
-import json
-import re
 import socket
-import threading
 import time
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from sqlalchemy import func, select
@@ -21,64 +17,18 @@ from portal.services.ledger import check_ledger
 from tests.browser import form
 from tests.conftest import Auth
 from tests.factories import create_card, create_offering, create_participant
+from tests.support.codes import code_in
+from tests.support.sms_gateway import SLOW, SmsGateway
 
 TOKEN = "token-gateway-uji"
 TIMEOUT = 0.3  # seconds per attempt; with one retry the page answers within about 0.7 s
 SMS_NOT_SENT = "SMS tidak dapat dikirim. Tidak ada yang disimpan; silakan coba lagi."
 
 
-class Gateway(ThreadingHTTPServer):
-    """A stub SMS gateway; `mode` is what the next POST meets: "ok", "slow" or "failing"."""
-
-    daemon_threads = False  # server_close() joins every handler: no thread outlives the test
-    block_on_close = True
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.mode = "ok"
-        self.attempts: list[str] = []  # the mode each POST met
-        self.delivered: list[dict] = []  # accepted messages, with the Authorization header
-        self.release = threading.Event()  # ends the slow handlers' wait
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_port}/sms"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self):
-        gateway: Gateway = self.server
-        message = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        gateway.attempts.append(gateway.mode)
-        if gateway.mode == "slow":
-            gateway.release.wait(10)  # far past the portal's timeout: it has given up on this attempt
-            self.close_connection = True
-            return
-        if gateway.mode == "failing":
-            self.send_error(503)
-            return
-        gateway.delivered.append({**message, "authorization": self.headers["Authorization"]})
-        body = b'{"status": "queued"}'
-        self.send_response(202)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, format, *args):
-        pass
-
-
 @pytest.fixture
 def gateway():
-    server = Gateway()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    with SmsGateway(token=TOKEN) as server:
+        yield server
 
 
 def closed_port_url() -> str:
@@ -118,17 +68,14 @@ def enter_card(client, offering_id: int, number: str):
     return form(client, page, "Kirim OTP").fill("Nomor Kartu Prakerja", number).submit()
 
 
-def code_in(message: dict) -> str:
-    return re.search(r"\b(\d{6})\b", message["text"]).group(1)
-
-
 def test_daftar_with_the_gateway_down_slow_or_failing_then_healthy(app, portal, gateway, buyer):
     card, offering = buyer
     client = portal.test_client()
     Auth(client).login()
 
-    for url, mode in ((closed_port_url(), "down"), (gateway.url, "slow"), (gateway.url, "failing")):
-        portal.config["SMS_HTTP_URL"], gateway.mode = url, mode
+    for url, mode, answer in ((closed_port_url(), "down", 202), (gateway.url, "slow", SLOW),
+                              (gateway.url, "failing", 503)):
+        portal.config["SMS_HTTP_URL"], gateway.answers = url, [answer]
         started = time.monotonic()
         page = enter_card(client, offering.id, card.number)
         assert time.monotonic() - started < 3, f"gateway {mode}: the page waited too long"
@@ -136,15 +83,15 @@ def test_daftar_with_the_gateway_down_slow_or_failing_then_healthy(app, portal, 
         assert SMS_NOT_SENT in page.get_data(as_text=True), mode
         assert count(OtpChallenge) == 0, mode  # no code was kept that nobody received
         assert_nothing_consumed(card.id, offering.id)
-    assert gateway.attempts == ["slow", "slow", "failing", "failing"]  # a try and one retry each
+    assert [r.answer for r in gateway.received] == [SLOW, SLOW, 503, 503]  # a try and one retry each
     assert gateway.delivered == []
 
-    gateway.mode = "ok"  # the retry, the gateway back
+    gateway.answers = [202]  # the retry, the gateway back
     page = enter_card(client, offering.id, card.number)
     assert page.request.path.startswith("/prakerja/verifikasi/")
     [sms] = gateway.delivered
-    assert (sms["to"], sms["authorization"]) == (card.phone, f"Bearer {TOKEN}")
-    paid = form(client, page, "Verifikasi").fill("Kode OTP", code_in(sms)).submit()
+    assert (sms.to, sms.authorization) == (card.phone, f"Bearer {TOKEN}")
+    paid = form(client, page, "Verifikasi").fill("Kode OTP", code_in(sms.text)).submit()
     assert "Pembayaran Berhasil" in paid.get_data(as_text=True)
     assert db.session.get(Card, card.id).balance == 500_000 and count(Enrollment) == 1
     assert check_ledger().balanced
@@ -167,6 +114,6 @@ def test_kirim_ulang_kode_with_the_gateway_down_keeps_the_old_code(app, portal, 
     assert_nothing_consumed(card.id, offering.id)
 
     portal.config["SMS_HTTP_URL"] = gateway.url
-    paid = form(client, resent, "Verifikasi").fill("Kode OTP", code_in(first)).submit()  # the old code works
+    paid = form(client, resent, "Verifikasi").fill("Kode OTP", code_in(first.text)).submit()  # the old code works
     assert "Pembayaran Berhasil" in paid.get_data(as_text=True)
     assert db.session.get(Card, card.id).balance == 500_000 and check_ledger().balanced

@@ -2,8 +2,9 @@
 and the same number with 100 offerings as with 10,000. Statements are counted, never timed.
 
 Each size gets its own catalogue (tests start from empty tables) and a new job seeker who walks
-the tutorial through the real forms; every page a job seeker sees on the way is counted from a
-cold session, and checked to show what it should, so an empty page cannot pass.
+the tutorial through the real forms with the shared journey driver (tests/support/journey.py);
+every page a job seeker sees on the way is counted from a cold session, and checked to show what
+it should, so an empty page cannot pass.
 """
 from __future__ import annotations
 
@@ -15,33 +16,38 @@ from sqlalchemy import event, select
 
 from portal.extensions import db
 from portal.models import User
-from tests.browser import form
 from tests.conftest import _empty_tables
 from tests.factories import create_card, create_wave
 from tests.perf.seed import JOURNEY_PRICE, Catalogue, seed_catalogue
+from tests.support.codes import MemoryCodes
+from tests.support.journey import Journey, Page, Person, Request
+from tests.support.transports import FlaskTransport
 
 LIMIT = 8
 SIZES = (100, 10_000)
 PAGE_SIZE = 12  # CATALOGUE_PAGE_SIZE
 
 NIK = "3273014508950011"
-PHONE = "+6281234567890"
-PASSWORD = "kopi susu gula aren"
+RINA = Person(nik=NIK, name="Rina Marlina", phone="+6281234567890", email="rina@contoh.id",
+              password="kopi susu gula aren")
 CARD_BALANCE = 1_000_000  # a new card's training balance
 
 # Filled by the parametrised test, compared by the last one (which measures what is missing).
 MEASURED: dict[int, dict[str, int]] = {}
 
 
-class Pages:
-    """Requests pages, counting the SQL statements each GET runs (from a cold session)."""
+class Pages(FlaskTransport):
+    """The journey's transport: each GET from a cold session, its SQL statements counted."""
 
     def __init__(self, client):
-        self.client = client
+        super().__init__(client)
         self.counts: dict[str, int] = {}
         self.statements: dict[str, list[str]] = {}
+        self.seen: dict[str, Page] = {}
 
-    def get(self, name: str, url: str):
+    def send(self, request: Request) -> Page:
+        if request.method != "GET":
+            return super().send(request)
         seen: list[str] = []
 
         def record(conn, cursor, statement, parameters, context, executemany):
@@ -50,12 +56,16 @@ class Pages:
         db.session.remove()
         event.listen(db.engine, "before_cursor_execute", record)
         try:
-            response = self.client.get(url)
+            page = super().send(request)
         finally:
             event.remove(db.engine, "before_cursor_execute", record)
-        assert response.status_code == 200, (name, url, response.status_code)
-        self.counts[name], self.statements[name] = len(seen), seen
-        return response
+        assert page.status == 200 and not page.response.history, (request.step, request.url, page.status)
+        self.counts[request.step], self.statements[request.step] = len(seen), seen
+        self.seen[request.step] = page
+        return page
+
+    def get(self, name: str, url: str) -> Page:
+        return self.send(Request(name, "GET", url))
 
     def report(self) -> str:
         """The counts, and for each page over the limit its statements (shortened, repeats counted)."""
@@ -66,8 +76,8 @@ class Pages:
         return f"statements per page: {self.counts}; over {LIMIT}: {over}"
 
 
-def _html(response) -> str:
-    return response.get_data(as_text=True)
+def _html(page: Page) -> str:
+    return page.text
 
 
 def _cards(response) -> list[tuple[str, str]]:
@@ -97,22 +107,14 @@ def walk_the_journey(client, sms, catalogue: Catalogue) -> Pages:
     pages = Pages(client)
 
     # 1. Beranda, Buat Akun, Aktivasi (the activation pending in the session), Masuk
-    home = pages.get("home", "/")
-    assert len(_cards(home)) == 6
-    page = pages.get("buat_akun", "/buat-akun")
-    filled = form(client, page, "Daftar Sekarang")
-    for label, value in {"NIK": NIK, "Nama Lengkap": "Rina Marlina", "Nama Ibu Kandung": "Sri Wahyuni",
-                         "Email": "rina@contoh.id", "Nomor HP": "0812 3456 7890",
-                         "Kata Sandi": PASSWORD, "Ulangi Kata Sandi": PASSWORD}.items():
-        filled.fill(label, value)
-    assert filled.submit().request.path == "/aktivasi"
-    page = pages.get("aktivasi", "/aktivasi")
-    assert form(client, page, "Aktivasi Sekarang").fill("Kode OTP", sms.last_code(PHONE)).submit().request.path \
-        == "/masuk"
+    journey = Journey(pages, MemoryCodes(sms.app))
+    assert journey.create_account(RINA).path == "/aktivasi"
+    assert len(_cards(pages.seen["beranda"])) == 6
+    pages.get("aktivasi", "/aktivasi")
+    assert journey.activate(RINA).path == "/masuk"
     pages.get("catalogue_visitor", "/pelatihan/")
-    page = pages.get("masuk", "/masuk")
-    page = form(client, page, "Masuk").fill("NIK atau Email", NIK).fill("Kata Sandi", PASSWORD).submit()
-    assert "Selamat datang, Rina Marlina." in _html(page)
+    pages.get("masuk", "/masuk")
+    assert "Selamat datang, Rina Marlina." in _html(journey.login(RINA))
     pages.get("home_logged_in", "/")
     card_number = create_card(db.session.scalar(select(User).where(User.nik == NIK)),
                               wave=create_wave(number=17)).number  # the PMO issues a card
@@ -136,15 +138,12 @@ def walk_the_journey(client, sms, catalogue: Catalogue) -> Pages:
     assert prices == sorted(prices)
 
     # 3. Daftar sebagai Peserta Pelatihan
-    page = pages.get("daftar_peserta", "/pelatihan/daftar-peserta")
-    page = (form(client, page, "Simpan").fill("Pendidikan Terakhir", "SMA / SMK / sederajat")
-            .fill("Provinsi", "Jawa Barat").fill("Kabupaten/Kota", "Kota Bandung")
-            .fill("Alamat", "Jl. Asia Afrika No. 8").submit())
-    assert page.request.path == "/pelatihan/"
+    assert journey.register_participant(RINA).path == "/pelatihan/"
     _check_listing(pages.get("catalogue_participant", "/pelatihan/"), everything)
 
-    # 4–5. the programme, every lembaga offering it; Daftar at a labelled one
-    page = pages.get("programme", f"/pelatihan/program/{catalogue.journey_slug}")
+    # 4–5. the programme found by a search, every lembaga offering it; Daftar at a labelled one
+    assert journey.open_programme("web dasar") == f"/pelatihan/program/{catalogue.journey_slug}"
+    page = pages.seen["program"]
     offerings = re.findall(r'<article class="card offering" id="offering-(\d+)">', _html(page))
     assert len(offerings) == catalogue.journey_published and str(catalogue.journey_offering_id) in offerings
     assert re.search(r'class="rating" data-average="[\d.]+" data-count="[1-9]', _html(page))  # reviews shown
@@ -152,25 +151,22 @@ def walk_the_journey(client, sms, catalogue: Catalogue) -> Pages:
     assert f'href="{daftar}"' in _html(page)
 
     # 6. Nomor Kartu Prakerja → Kirim OTP → Kode OTP → Verifikasi
-    page = pages.get("daftar", daftar)
-    page = form(client, page, "Kirim OTP").fill("Nomor Kartu Prakerja", card_number).submit()
-    verify = page.request.path
+    assert journey.register_card(RINA, card_number, daftar)
+    verify = journey.visit.page.path
     assert verify.startswith("/prakerja/verifikasi/")
-    page = pages.get("verifikasi", verify)
-    page = form(client, page, "Verifikasi").fill("Kode OTP", sms.last_code(PHONE)).submit()
-    assert page.request.path.startswith("/prakerja/berhasil/")
-    page = pages.get("berhasil", page.request.path)
+    pages.get("verifikasi", verify)
+    assert journey.verify_payment(RINA) is not None
+    assert journey.visit.page.path.startswith("/prakerja/berhasil/")
+    page = pages.get("berhasil", journey.visit.page.path)
     balance_left = f"Rp{CARD_BALANCE - JOURNEY_PRICE:,}".replace(",", ".")
     assert "Pembayaran Berhasil" in _html(page) and balance_left in _html(page)
 
     # 7. Cek Portofolio → the training's title
-    page = pages.get("portofolio", "/portofolio/")
-    training = re.search(r'href="(/portofolio/pelatihan/\d+)"', _html(page)).group(1)
-    assert "Belum dimulai" in _html(page)
+    training = journey.portfolio()
+    assert "Belum dimulai" in _html(pages.seen["portofolio"])
 
-    # 8. Mulai Pelatihan, and the sessions after it
-    page = pages.get("pelatihan_before_start", training)
-    form(client, page, "Mulai Pelatihan").submit()
+    # 8. Mulai Pelatihan (its page counted before the start), and the sessions after it
+    journey.start_training(training)
     page = pages.get("pelatihan_started", training)
     assert "Sedang berjalan" in _html(page) and _html(page).count('class="card session"') == 5
 

@@ -1,15 +1,13 @@
 """The `http` SMS backend against a real local gateway stub: success, retries, give-ups, timeouts."""
 from __future__ import annotations
 
-import json
 import logging
 import socket
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from portal.services.sms import SmsNotSent, send_sms
+from tests.support.sms_gateway import SLOW, SmsGateway
 
 PHONE = "+6281234567890"
 TEXT = "Kode verifikasi Prakerja: 493817. Jangan berikan kepada siapa pun."
@@ -17,62 +15,10 @@ CODE = "493817"
 TOKEN = "s3cret-gateway-token"
 
 
-class Gateway(ThreadingHTTPServer):
-    """A stub gateway: answers each POST with the next status of `statuses` (the last one repeats)."""
-
-    daemon_threads = False  # so server_close() joins the handler threads: nothing outlives a test
-
-    def __init__(self):
-        super().__init__(("127.0.0.1", 0), Handler)
-        self.statuses = [200]
-        self.delay = 0.0
-        self.received = []  # (headers, json body) of each request
-        self.release = threading.Event()  # ends a slow handler's wait at teardown
-        self.lock = threading.Lock()
-
-    @property
-    def url(self):
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}/send"
-
-    @property
-    def calls(self):
-        return len(self.received)
-
-    def handle_error(self, request, client_address):
-        pass  # a client that timed out has hung up: writing the late answer fails, as expected
-
-
-class Handler(BaseHTTPRequestHandler):
-    server: Gateway
-
-    def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        with self.server.lock:
-            self.server.received.append((dict(self.headers), body))
-            status = self.server.statuses[min(len(self.server.received), len(self.server.statuses)) - 1]
-        if self.server.delay:
-            self.server.release.wait(self.server.delay)
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", "2")
-        self.end_headers()
-        self.wfile.write(b"{}")
-
-    def log_message(self, format, *args):
-        pass  # keep the test output quiet
-
-
 @pytest.fixture
 def gateway():
-    server = Gateway()
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield server
-    server.release.set()
-    server.shutdown()
-    thread.join()
-    server.server_close()
+    with SmsGateway() as server:  # no token of its own: the tests look at the header themselves
+        yield server
 
 
 @pytest.fixture
@@ -96,7 +42,7 @@ def send(app, to=PHONE, text=TEXT):
 def test_success_posts_json_with_the_bearer_token(http_app, gateway):
     send(http_app())
     assert gateway.calls == 1
-    headers, body = gateway.received[0]
+    headers, body = gateway.received[0].headers, gateway.received[0].body
     assert body == {"to": PHONE, "text": TEXT}
     assert headers["Authorization"] == f"Bearer {TOKEN}"
     assert headers["Content-Type"] == "application/json"
@@ -104,21 +50,22 @@ def test_success_posts_json_with_the_bearer_token(http_app, gateway):
 
 @pytest.mark.parametrize("status", [503, 429])
 def test_retries_after_a_5xx_or_429_then_succeeds(http_app, gateway, status):
-    gateway.statuses = [status, 202]
+    gateway.answers = [status, 202]
     send(http_app())
     assert gateway.calls == 2
-    assert gateway.received[0] == gateway.received[1]
+    first, second = gateway.received
+    assert (first.headers, first.body) == (second.headers, second.body)
 
 
 def test_gives_up_after_the_bounded_retries(http_app, gateway):
-    gateway.statuses = [500]
+    gateway.answers = [500]
     with pytest.raises(SmsNotSent):
         send(http_app(SMS_HTTP_RETRIES=2))
     assert gateway.calls == 3
 
 
 def test_zero_retries_means_one_attempt(http_app, gateway):
-    gateway.statuses = [502]
+    gateway.answers = [502]
     with pytest.raises(SmsNotSent):
         send(http_app(SMS_HTTP_RETRIES=0))
     assert gateway.calls == 1
@@ -126,14 +73,14 @@ def test_zero_retries_means_one_attempt(http_app, gateway):
 
 @pytest.mark.parametrize("status", [400, 401, 404, 302])
 def test_no_retry_on_a_client_error_or_a_redirect(http_app, gateway, status):
-    gateway.statuses = [status, 200]
+    gateway.answers = [status, 200]
     with pytest.raises(SmsNotSent):
         send(http_app())
     assert gateway.calls == 1
 
 
 def test_slow_gateway_times_out(http_app, gateway):
-    gateway.delay = 5
+    gateway.answers = [SLOW]
     with pytest.raises(SmsNotSent):
         send(http_app(SMS_HTTP_TIMEOUT=0.2, SMS_HTTP_RETRIES=1))
     assert gateway.calls == 2  # a timeout is retried, then given up
@@ -178,9 +125,10 @@ def test_settings_come_from_the_environment(make_app, monkeypatch):
 def test_neither_the_code_nor_the_token_is_logged(http_app, gateway, caplog):
     caplog.set_level(logging.DEBUG)
     app = http_app()
-    gateway.statuses = [503, 200]
+    gateway.answers = [503, 200]
     send(app)
-    gateway.statuses, gateway.received = [400], []
+    gateway.answers = [400]
+    gateway.received.clear()
     with pytest.raises(SmsNotSent):
         send(app)
     failures = [r for r in caplog.records if r.name == "portal.services.sms" and r.msg == "sms gateway failed"]
@@ -194,7 +142,7 @@ def test_neither_the_code_nor_the_token_is_logged(http_app, gateway, caplog):
 def test_backoff_doubles_between_attempts(http_app, gateway, monkeypatch):
     slept = []
     monkeypatch.setattr("portal.services.sms.time.sleep", slept.append)
-    gateway.statuses = [500]
+    gateway.answers = [500]
     with pytest.raises(SmsNotSent):
         send(http_app(SMS_HTTP_BACKOFF=0.2, SMS_HTTP_RETRIES=2))
     assert slept == [0.2, 0.4] and gateway.calls == 3

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from tests.browser import _PageParser
+from tests.support.forms import parse
 
 SCRIPT = "<script>alert(1)</script>"
 IMG = '"><img src=x onerror=alert(1)>'
@@ -75,12 +75,11 @@ def form_fields(client, url: str, action: str) -> list[str]:
 
 def _form(page, action: str):
     assert page.status_code == 200, (page.request.path, page.status_code)
-    parser = _PageParser()
-    parser.feed(page.get_data(as_text=True))
-    for candidate in parser.forms:
-        if candidate.action == action:
-            return candidate
-    raise AssertionError(f"no form posting to {action} on {page.request.path}: {[f.action for f in parser.forms]}")
+    parsed = parse(page.get_data(as_text=True))
+    found = parsed.posting_to(action)
+    if found is None:
+        raise AssertionError(f"no form posting to {action} on {page.request.path}: {[f.action for f in parsed.forms]}")
+    return found
 
 
 def row_counts() -> dict[str, int]:
