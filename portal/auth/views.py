@@ -16,6 +16,7 @@ from portal.models import OtpPurpose, User
 from portal.redirects import safe_next
 from portal.services import accounts
 from portal.services.otp import find_challenge, seconds_until_resend
+from portal.services.sessions import end_sessions
 from portal.unit_of_work import unit_of_work
 
 
@@ -139,7 +140,11 @@ def _restart_activation(user: User, form: LoginForm):
 @bp.post("/keluar")
 @public
 def logout():
-    """Keluar."""
+    """Keluar: the session ends on the server too, so a copied cookie dies with it (on every device
+    of the account: the login cookie names the account's session version, not one browser)."""
+    if current_user.is_authenticated:
+        with unit_of_work():
+            end_sessions(current_user.id)
     logout_user()
     _fresh_session()
     flash(_("You have logged out."), "info")
