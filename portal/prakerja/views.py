@@ -1,7 +1,7 @@
 """Daftar → Nomor Kartu Prakerja → Kirim OTP → Kode OTP → Verifikasi → Pembayaran Berhasil."""
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import clock
@@ -17,6 +17,8 @@ from portal.services.learning import enrollment_for
 from portal.services.otp import find_challenge, seconds_until_resend
 from portal.services.purchases import (
     CardRefused,
+    PriceChanged,
+    bound_price,
     complete_purchase,
     latest_card_of,
     offering_for_registration,
@@ -68,9 +70,11 @@ def verify(challenge_id: int):
             enrollment = complete_purchase(current_user, challenge, form.code.data, clock.now())
         if work.done:
             return redirect(url_for("prakerja.paid", enrollment_id=enrollment.id))
-    now = clock.now()
+    now, price = clock.now(), bound_price(challenge)
+    changed = PriceChanged(price, offering.price) if offering.price != price else None
     return render_template("prakerja/verify.html", form=form, resend_form=ResendForm(), challenge=challenge,
-                           status=card_status(card, now), offering=offering, wait=seconds_until_resend(challenge, now))
+                           status=card_status(card, now), offering=offering, wait=seconds_until_resend(challenge, now),
+                           price=price, changed=changed)
 
 
 @bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")
@@ -80,7 +84,11 @@ def verify(challenge_id: int):
 def resend(challenge_id: int):
     """Kirim ulang kode for a payment."""
     challenge, _card, offering = _payment_or_404(challenge_id)
-    resend_and_report(challenge, payment_sms(offering))
+    price = bound_price(challenge)
+    if offering.price != price:  # a new SMS would name a price this code cannot pay
+        flash(str(PriceChanged(price, offering.price).message), "error")
+        return redirect(url_for("prakerja.register", offering_id=offering.id))
+    resend_and_report(challenge, payment_sms(offering, price))
     return redirect(url_for("prakerja.verify", challenge_id=challenge_id))
 
 

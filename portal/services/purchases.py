@@ -38,6 +38,21 @@ _UNKNOWN_CARD = _l("No Kartu Prakerja with this number belongs to your account."
 _NOT_LABELLED = _l("This provider does not carry the Kartu Prakerja label: the card cannot pay here.")
 
 
+class PriceChanged(DomainError):
+    """The offering's price is no longer the amount the code was sent for: the code is void.
+
+    Raised once the code is proven, before any money moves; its one write (the code consumed) is
+    kept, so the same code can never pay the new price.
+    """
+
+    keeps_writes = True
+
+    def __init__(self, sent: int, now_price: int):
+        super().__init__(_l("The price of this training changed from %(sent)s to %(now)s after the code was sent, "
+                            "so that code is no longer valid. Nothing was paid. Press “Kirim OTP” again to pay "
+                            "the new price.", sent=rupiah(sent), now=rupiah(now_price)), "code")
+
+
 class CardRefused(DomainError):
     """A pre-check failed after the card was identified; the page can still show the card."""
 
@@ -89,25 +104,37 @@ def check_card(user: User, offering: Offering, number: str, now: datetime) -> Ca
     return card
 
 
-def payment_sms(offering: Offering):
+def payment_sms(offering: Offering, price: int):
+    """The SMS of a payment code: the amount it pays, which is the amount it is bound to."""
     def text(code: str) -> str:
         return _("SIMULATION Prakerja: the OTP code to pay %(price)s for “%(title)s” is %(code)s. "
                  "Valid %(minutes)d minutes. Never share this code.",
-                 price=rupiah(offering.price), title=offering.programme.title, code=code, minutes=otp_minutes())
+                 price=rupiah(price), title=offering.programme.title, code=code, minutes=otp_minutes())
     return text
 
 
 def start_payment(user: User, offering: Offering, number: str, now: datetime) -> OtpChallenge:
-    """Check the card, then send a code to the card's registered phone, bound to card and offering."""
+    """Check the card, then send a code to the card's registered phone, bound to the card, the
+    offering and the amount the SMS names."""
     card = check_card(user, offering, number, now)
-    return start_challenge(user, OtpPurpose.CARD_PAYMENT, card.phone, payment_sms(offering), now,
-                           subject=f"card:{card.id}:offering:{offering.id}")
+    return start_challenge(user, OtpPurpose.CARD_PAYMENT, card.phone, payment_sms(offering, offering.price), now,
+                           subject=f"card:{card.id}:offering:{offering.id}:price:{offering.price}")
+
+
+def _bound(challenge: OtpChallenge) -> dict[str, int]:
+    parts = challenge.subject.split(":")  # card:<id>:offering:<id>:price:<rupiah>
+    return {key: int(value) for key, value in zip(parts[::2], parts[1::2], strict=True)}
 
 
 def payment_of(challenge: OtpChallenge) -> tuple[Card, Offering]:
     """The card and offering a payment code is bound to."""
-    _, card_id, _, offering_id = challenge.subject.split(":")
-    return db.session.get(Card, int(card_id)), offering_for_registration(int(offering_id))
+    bound = _bound(challenge)
+    return db.session.get(Card, bound["card"]), offering_for_registration(bound["offering"])
+
+
+def bound_price(challenge: OtpChallenge) -> int:
+    """The amount a payment code was sent for (and is the only amount it can pay)."""
+    return _bound(challenge)["price"]
 
 
 def _enrollment(user_id: int, offering_id: int) -> Enrollment | None:
@@ -120,7 +147,8 @@ def complete_purchase(user: User, challenge: OtpChallenge, code: str, now: datet
     """On the right code, buy the training the code is bound to (see `buy_training`).
 
     A second submit of the same code (double click, second tab) returns the enrollment already
-    made. A wrong code raises OtpRejected (the caller commits the failure count); any other
+    made. A wrong code raises OtpRejected (the caller commits the failure count); a price changed
+    since the code was sent raises PriceChanged (the code is spent, nothing else); any other
     refusal raises DomainError and the caller rolls everything back, the code included.
     """
     card, offering = payment_of(challenge)
@@ -132,39 +160,45 @@ def complete_purchase(user: User, challenge: OtpChallenge, code: str, now: datet
         if done is not None:
             return done
         raise
-    return buy_training(user, card, offering, now)
+    price = bound_price(challenge)
+    if offering.price != price:
+        raise PriceChanged(price, offering.price)
+    return buy_training(user, card, offering, now, price)
 
 
-def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> Enrollment:
-    """Debit the card, take a seat, enrol, and write the ledger: all or nothing, in the caller's
-    transaction. Only call it once the card holder is proven (the SMS code, or the demo seed)."""
-    _debit(card, offering, user, now)
-    _take_seat(card, offering)
-    enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=offering.price,
+def buy_training(user: User, card: Card, offering: Offering, now: datetime, price: int | None = None) -> Enrollment:
+    """Debit the card `price` (the offering's price unless given: the amount the holder agreed to),
+    take a seat, enrol, and write the ledger: all or nothing, in the caller's transaction. The seat's
+    UPDATE also requires the offering to still cost `price`. Only call it once the card holder is
+    proven (the SMS code, or the demo seed)."""
+    price = offering.price if price is None else price
+    _debit(card, price, user, now, offering)
+    _take_seat(card, offering, price)
+    enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=price,
                             purchased_at=now, status=EnrollmentStatus.NOT_STARTED)
     try:
         with db.session.begin_nested():
             db.session.add(enrollment)
     except IntegrityError:
         raise CardRefused(_l("You are already registered for this training."), card) from None
-    if offering.price > 0:
+    if price > 0:
         db.session.add(LedgerEntry(kind=LedgerKind.PURCHASE, card_id=card.id, enrollment_id=enrollment.id,
-                                   amount=offering.price, created_at=now))
+                                   amount=price, created_at=now))
     record_status(enrollment.id, EnrollmentStatus.NOT_STARTED, now)
     db.session.flush()
     db.session.refresh(card)
     return enrollment
 
 
-def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
+def _debit(card: Card, price: int, user: User, now: datetime, offering: Offering) -> None:
     debited = db.session.execute(
         update(Card)
         .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == CardStatus.ACTIVE,
-               Card.balance >= offering.price,
+               Card.balance >= price,
                # Only a first purchase races the deadline; after it the remaining balance stays usable.
                or_(Card.first_purchase_at.is_not(None), Card.deadline_at > open_deadline_after(now)))
         # The 30-day clock stops at the first purchase; later purchases keep that time.
-        .values(balance=Card.balance - offering.price, first_purchase_at=func.coalesce(Card.first_purchase_at, now))
+        .values(balance=Card.balance - price, first_purchase_at=func.coalesce(Card.first_purchase_at, now))
         .execution_options(synchronize_session=False)
     ).rowcount
     if debited != 1:
@@ -173,17 +207,21 @@ def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
         raise CardRefused(_l("The card could not be charged. Try again."), card)
 
 
-def _take_seat(card: Card, offering: Offering) -> None:
+def _take_seat(card: Card, offering: Offering, price: int) -> None:
     labelled = select(Provider.id).where(Provider.prakerja_label.is_(True))
     seated = db.session.execute(
         update(Offering)
         .where(Offering.id == offering.id, Offering.seats_taken < Offering.seats, Offering.published.is_(True),
-               Offering.provider_id.in_(labelled))
+               Offering.provider_id.in_(labelled),
+               Offering.price == price)  # a reprice racing this purchase: the holder agreed to `price`
         .values(seats_taken=Offering.seats_taken + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
     if seated != 1:  # name the reason: the label may have been withdrawn since the code was sent
+        db.session.refresh(offering)
         db.session.refresh(offering.provider)
         if not offering.provider.prakerja_label:
             raise CardRefused(_NOT_LABELLED, card)
+        if offering.price != price:  # rolled back whole, the debit too; the next try voids the code
+            raise CardRefused(_l("The price of this training changed meanwhile. Nothing was paid; try again."), card)
         raise CardRefused(_l("No seats are left in this training. Choose another provider or schedule."), card)

@@ -39,7 +39,7 @@ def test_right_card_sends_the_code_to_the_cards_phone(client, buyer, sms):
     assert "Kirim ulang kode" in html
     assert sms.last_to(PHONE).text.count("Rp500.000") == 1
     challenge = db.session.scalar(select(OtpChallenge))
-    assert challenge.subject == f"card:{buyer.card.id}:offering:{buyer.offering.id}"
+    assert challenge.subject == f"card:{buyer.card.id}:offering:{buyer.offering.id}:price:{buyer.offering.price}"
 
 
 def test_spaces_in_the_number_are_fine(client, buyer, sms):
