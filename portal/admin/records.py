@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from portal import labels
 from portal.access import admin_required
 from portal.admin import bp
+from portal.admin.audit_facts import audit_facts, institution
 from portal.admin.forms import AuditFilter, BlacklistFilter, LedgerFilter
 from portal.forms import choices
 from portal.models import LedgerKind
@@ -63,4 +64,5 @@ def audit():
     form.aksi.choices = choices(((a, labels.AUDIT_ACTION.get(a, a)) for a in actions), blank=_l("All actions"))
     action = form.aksi.data if form.aksi.data in actions else None
     page = audit_log(action, _page_number())
-    return render_template("admin/audit.html", form=form, page=page, links=_neighbours(page, aksi=action))
+    rows = [(event, institution(event), audit_facts(event)) for event in page.items]
+    return render_template("admin/audit.html", form=form, page=page, rows=rows, links=_neighbours(page, aksi=action))

@@ -19,7 +19,8 @@ from portal import clock
 from portal.extensions import db
 from portal.jobs.locks import job_lock, process_name
 from portal.logs import describe_error, where_raised
-from portal.models import JobRun, RunStatus, RunTrigger
+from portal.models import AuditAction, JobRun, RunStatus, RunTrigger
+from portal.services.audit import Actor, record
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ JOBS: dict[str, Job] = {
 }
 
 
-def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
+def run_job(name: str, trigger: str, now: datetime | None = None, actor: Actor | None = None) -> JobRun:
     """Run job `name` once under its lock, record the run, and return the `JobRun`.
 
     Needs an app context; commits `db.session`. If another process (or thread) holds the job's
@@ -74,6 +75,7 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
     its unfinished transaction is rolled back and the run recorded as "error" with the exception's
     type and message; the exception is re-raised only for `trigger == "cli"` (the command must exit
     non-zero) — the scheduler and the admin's button carry on. `now` defaults to `clock.now()`.
+    A run started by a person (`actor`: the admin's button) is in the audit log with the run's row.
     """
     if trigger not in tuple(RunTrigger):
         raise ValueError(f"unknown trigger {trigger!r}; use one of {', '.join(RunTrigger)}")
@@ -84,8 +86,8 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
     with job_lock(name) as acquired:
         if not acquired:
             log.info("Job %s (%s) skipped: another process holds its lock", name, trigger)
-            return _record(JobRun(job=name, trigger=trigger, status=RunStatus.SKIPPED), finished=True)
-        run = _record(JobRun(job=name, trigger=trigger, status=RunStatus.RUNNING), finished=False)
+            return _record(JobRun(job=name, trigger=trigger, status=RunStatus.SKIPPED), finished=True, actor=actor)
+        run = _record(JobRun(job=name, trigger=trigger, status=RunStatus.RUNNING), finished=False, actor=actor)
         try:
             counts = job.function(now or clock.now())
         except BaseException as error:  # also KeyboardInterrupt: the row must not stay "running"
@@ -101,12 +103,16 @@ def run_job(name: str, trigger: str, now: datetime | None = None) -> JobRun:
         return run
 
 
-def _record(run: JobRun, finished: bool) -> JobRun:
+def _record(run: JobRun, finished: bool, actor: Actor | None = None) -> JobRun:
     run.started_at = clock.now()
     run.finished_at = run.started_at if finished else None
     run.counts = "{}"
     run.holder = process_name()
     db.session.add(run)
+    if actor is not None:
+        db.session.flush()
+        record(actor, AuditAction.JOB_RUN, f"job_run:{run.id}", run.started_at, job=run.job,
+               status=None if run.status == RunStatus.RUNNING else run.status)
     db.session.commit()  # its own short transaction: visible to the admin while the job runs
     return run
 

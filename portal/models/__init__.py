@@ -10,7 +10,7 @@ from portal.models.catalogue import (
     Provider,
     ProviderKind,
 )
-from portal.models.jobs import AuditEvent, DemoClock, JobLease, JobRun, RunStatus, RunTrigger
+from portal.models.jobs import AuditAction, AuditEvent, DemoClock, JobLease, JobRun, RunStatus, RunTrigger
 from portal.models.learning import (
     Certificate,
     CertificateIssuer,
@@ -62,6 +62,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "RunTrigger",
+    "AuditAction",
     "AuditEvent",
     "Certificate",
     "EnrollmentEvent",

@@ -63,6 +63,28 @@ class DemoClock(db.Model):
     offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class AuditAction(StrEnum):
+    """What an admin or provider action was; `AuditEvent.action`. Every `record` names one."""
+
+    CARD_ISSUE = "card.issue"
+    CARD_IMPORT = "card.import"
+    CATEGORY_CREATE = "category.create"
+    CATEGORY_RENAME = "category.rename"
+    PROGRAMME_CREATE = "programme.create"
+    PROGRAMME_EDIT = "programme.edit"
+    PROGRAMME_SET_SESSION_PLAN = "programme.set_session_plan"
+    LABEL_GRANT = "label.grant"
+    LABEL_WITHDRAW = "label.withdraw"
+    OFFERING_CREATE = "offering.create"
+    OFFERING_UPDATE = "offering.update"
+    OFFERING_PUBLISH = "offering.publish"
+    OFFERING_UNPUBLISH = "offering.unpublish"
+    PROVIDER_UPDATE_PROFILE = "provider.update_profile"
+    PROVIDER_REQUEST_LABEL = "provider.request_label"
+    ENROLLMENT_CONFIRM_COMPLETION = "enrollment.confirm_completion"
+    JOB_RUN = "job.run"
+
+
 class AuditEvent(db.Model):
     """Who did what, when, from where: every admin and provider action."""
 

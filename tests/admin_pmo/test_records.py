@@ -86,8 +86,10 @@ def test_the_audit_log_shows_who_what_when_and_from_where(client, auth, clock):
                                      ("provider.request_label", f"provider:{provider.id}", "provider_staff",
                                       "10.1.2.3")]
     assert "Admin PMO" in rows[0][4] and "Rabu, 10 Maret 2021 10.01 WIB" in rows[0][4]
-    assert "provider: LPK Yasmin" in rows[0][4]
+    assert "Lembaga: LPK Yasmin" in rows[0][4] and "provider:" not in rows[0][4]  # words, not keys
+    assert "Label diberikan" in rows[0][4] and "Manajemen Pelaksana Prakerja" in rows[0][4]
     assert "Staf Yasmin" in rows[1][4] and "Rabu, 10 Maret 2021 10.00 WIB" in rows[1][4]
+    assert "LPK Yasmin" in rows[1][4]  # the staff member's institution
     only = client.get("/admin/audit?aksi=label.grant").get_data(as_text=True)
     assert re.findall(r'data-action="([\w.]+)"', only) == ["label.grant"]
     assert ADMIN_NIK not in html  # who is named, their NIK is not shown whole
@@ -112,3 +114,19 @@ def test_the_index_links_every_admin_page(client, auth):
                 "/admin/daftar-hitam", "/admin/buku-besar", "/admin/audit"):
         assert f'href="{url}"' in html, url
         assert 'href="/admin/"' in client.get(url).get_data(as_text=True) or url == "/admin/gelombang", url
+
+
+def test_the_audit_log_says_its_details_in_words(client, auth, clock):
+    """No internal codes on the page: yes/no, rupiah, WIB times, province names, field names in words."""
+    admin = login_admin(auth)
+    record(Actor(admin, "127.0.0.1"), "enrollment.confirm_completion", "enrollment:1", START, passed=True, score=85)
+    record(Actor(admin, "127.0.0.1"), "offering.update", "offering:1", START,
+           changed={"price": [500_000, 600_000], "province_code": ["32", "33"]})
+    record(Actor(admin, "127.0.0.1"), "card.issue", "card:1", START, accepted_at=START)
+    db.session.commit()
+    html = client.get("/admin/audit").get_data(as_text=True)
+    assert "Lulus: Ya" in html and "Nilai: 85" in html and "True" not in html
+    assert "Harga: Rp500.000 → Rp600.000" in html and "Jawa Barat → Jawa Tengah" in html
+    assert "Rabu, 10 Maret 2021 10.00 WIB" in html and "+00:00" not in html
+    for code in ("enrollment.confirm_completion", "offering.update", "card.issue"):
+        assert f">{code}<" not in html  # the action in words, the code only in a data attribute
