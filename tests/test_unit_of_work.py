@@ -16,6 +16,7 @@ from portal.models import Category
 from portal.services import DomainError
 from portal.services.accounts import LoginRefused
 from portal.services.otp import OtpRejected
+from portal.services.purchases import PriceChanged
 from portal.services.sms import SmsNotSent
 from portal.unit_of_work import SMS_NOT_SENT, transaction, unit_of_work
 
@@ -118,8 +119,10 @@ def test_transaction_commits_or_rolls_back_and_raises(app):
     assert _kept() == 2
 
 
-def test_only_wrong_guesses_keep_their_writes():
-    """A new refusal that keeps its writes is a security decision: it must be added here on purpose."""
+def test_only_wrong_guesses_and_voided_codes_keep_their_writes():
+    """A new refusal that keeps its writes is a security decision: it must be added here on purpose.
+    Wrong codes and passwords keep their failure count; a proven payment code whose price changed
+    keeps its consumption (void), and nothing else: it is raised before any money moves."""
     for module in pkgutil.iter_modules(portal.services.__path__, "portal.services."):
         importlib.import_module(module.name)
     keepers, seen, todo = set(), set(), [DomainError]
@@ -128,4 +131,4 @@ def test_only_wrong_guesses_keep_their_writes():
         seen.add(kind)
         keepers |= {kind} if kind.keeps_writes else set()
         todo += [sub for sub in kind.__subclasses__() if sub not in seen and sub.__module__.startswith("portal.")]
-    assert keepers == {OtpRejected, LoginRefused}
+    assert keepers == {OtpRejected, LoginRefused, PriceChanged}
