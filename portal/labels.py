@@ -92,4 +92,5 @@ AUDIT_ACTION = {
     "programme.edit": _l("Programme edited"),
     "card.issue": _l("Card issued"),
     "card.import": _l("Cards uploaded (CSV)"),
+    "wave.recycle": _l("Wave opened from revoked quota"),
 }

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import count
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import clock
 from portal.extensions import db
@@ -105,6 +105,15 @@ def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None 
     db.session.add(wave)
     db.session.commit()
     return wave
+
+
+def mark_bought(card: Card, at: datetime) -> Card:
+    """A card that bought its first training at `at`, without the training: the card's stamp and its
+    wave's `cards_bought` counter, as the purchase moves them (flush only)."""
+    card.first_purchase_at = at
+    db.session.execute(update(Wave).where(Wave.id == card.wave_id).values(cards_bought=Wave.cards_bought + 1))
+    db.session.flush()
+    return card
 
 
 def create_card(

@@ -12,7 +12,7 @@ from portal.models import DemoClock, JobRun, Wave, WaveRecycling
 from portal.services.democlock import load_demo_clock, register_demo_clock
 from tests.browser import form, form_posting_to
 from tests.conftest import Auth
-from tests.factories import create_card, create_user, create_wave
+from tests.factories import create_card, create_user, create_wave, mark_bought
 
 ADMIN_NIK = "3171011203850004"
 PAGE = "/admin/gelombang"
@@ -53,7 +53,7 @@ def revoked_waves(clock):
     """Wave 12: 3 cards, one bought, two revoked. Wave 13: 2 cards accepted later, both waiting."""
     w12, w13 = create_wave(12, quota=5), create_wave(13, quota=4)
     cards = [create_card(wave=w12, nik=nik(i)) for i in (1, 2, 3)]
-    cards[0].first_purchase_at = portal_clock.now()
+    mark_bought(cards[0], portal_clock.now())
     db.session.commit()
     for i in (4, 5):
         create_card(wave=w13, nik=nik(i), accepted_at=portal_clock.now() + timedelta(days=5))
