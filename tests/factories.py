@@ -100,8 +100,11 @@ def create_offering(
     return offering
 
 
-def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None = None) -> Wave:
-    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at or _now())
+def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None = None,
+                accepted_on: date | None = None) -> Wave:
+    """A wave; accepted on the WIB day it opens unless `accepted_on` says otherwise."""
+    day = {"accepted_on": accepted_on} if accepted_on else {}  # else the column's default: the day it opened
+    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at or _now(), **day)
     db.session.add(wave)
     db.session.commit()
     return wave
