@@ -139,7 +139,7 @@ def complete_purchase(user: User, challenge: OtpChallenge, code: str, now: datet
 def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> Enrollment:
     """Debit the card, take a seat, enrol, and write the ledger: all or nothing, in the caller's
     transaction. Only call it once the card holder is proven (the SMS code, or the demo seed)."""
-    _debit(card, offering, user, now)
+    first = _debit(card, offering, user, now)
     _take_seat(card, offering)
     enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=offering.price,
                             purchased_at=now, status=EnrollmentStatus.NOT_STARTED)
@@ -152,14 +152,16 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime) -> E
         db.session.add(LedgerEntry(kind=LedgerKind.PURCHASE, card_id=card.id, enrollment_id=enrollment.id,
                                    amount=offering.price, created_at=now))
     record_status(enrollment.id, EnrollmentStatus.NOT_STARTED, now)
+    if first:  # last: every first purchase of the wave queues on its row, so hold the lock only until commit
+        _count_first_purchase(card.wave_id)
     db.session.flush()
     db.session.refresh(card)
     return enrollment
 
 
-def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
-    """Take the price off the card; a first purchase also stops the 30-day clock and counts the card as
-    bought in its wave, in the same transaction."""
+def _debit(card: Card, offering: Offering, user: User, now: datetime) -> bool:
+    """Take the price off the card; a first purchase also stops the 30-day clock. True when this was
+    the card's first purchase (its wave counts it bought, in the same transaction)."""
     payable = (Card.id == card.id, Card.holder_nik == user.nik, Card.status == CardStatus.ACTIVE,
                Card.balance >= offering.price)
     # Two guarded UPDATEs, one for a first purchase and one for a later one: the database, not this
@@ -174,9 +176,7 @@ def _debit(card: Card, offering: Offering, user: User, now: datetime) -> None:
             values["first_purchase_at"] = now
         if db.session.execute(update(Card).where(*payable, *guard).values(**values)
                               .execution_options(synchronize_session=False)).rowcount == 1:
-            if guard is first:
-                _count_first_purchase(card.wave_id)
-            return
+            return guard is first
     db.session.refresh(card)
     check_card(user, offering, card.number, now)  # names the reason
     raise CardRefused(_l("The card could not be charged. Try again."), card)
