@@ -272,7 +272,8 @@ def test_recycling_proposes_all_each_wave_still_has_and_takes_them_in_one_go(cli
 def test_recycling_refuses_a_bad_acceptance_day_and_changes_nothing(client, auth, revoked_waves):
     auth.login(ADMIN_NIK)
     before = waves_state()
-    response = recycle(client, "17", w12="1").fill("Tanggal peserta dinyatakan lolos (WIB, opsional)", "8 April").submit()
+    filled = recycle(client, "17", w12="1").fill("Tanggal peserta dinyatakan lolos (WIB, opsional)", "8 April")
+    response = filled.submit()
     assert response.status_code == 200 and waves_state() == before
     assert 'id="accepted_on-error"' in response.get_data(as_text=True)
 
