@@ -160,8 +160,10 @@ def load_cards(layout: Layout) -> None:
 
 
 def _load(layout: Layout) -> None:
+    bought = sum(layout.card(i)[1] for i in range(layout.total))  # the wave's counter, as the purchases keep it
     wave_id = db.session.execute(insert(Wave).values(
-        number=13, quota=layout.total, cards_issued=layout.total, opened_at=NOW - timedelta(days=60),
+        number=13, quota=layout.total, cards_issued=layout.total, cards_bought=bought,
+        opened_at=NOW - timedelta(days=60),
     ).returning(Wave.id)).scalar_one()
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":

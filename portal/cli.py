@@ -73,16 +73,21 @@ def _instant(text: str | None) -> datetime:
 @click.option("--number", type=int, required=True, help="Wave (gelombang) number.")
 @click.option("--quota", type=int, required=True, help="How many cards the wave may issue.")
 @click.option("--opened-at", help="ISO time (default now; WIB when no offset is given).")
-def open_wave_command(number: int, quota: int, opened_at: str | None) -> None:
-    """Open a new wave."""
+@click.option("--accepted-on", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="WIB day its participants were accepted, YYYY-MM-DD (default: the day it opens).")
+def open_wave_command(number: int, quota: int, opened_at: str | None, accepted_on: datetime | None) -> None:
+    """Open a new wave; its deadline is 23:59:59 WIB on the 30th day after its acceptance day."""
+    from portal.formatting import wib
+    from portal.services.cards import deadline_for
     from portal.services.waves import open_wave
 
     try:
         with transaction():
-            wave = open_wave(number, quota, _instant(opened_at))
+            wave = open_wave(number, quota, _instant(opened_at), accepted_on.date() if accepted_on else None)
+            deadline = deadline_for(wave.accepted_on)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
-    click.echo(f"Gelombang {wave.number} opened with quota {wave.quota}.")
+    click.echo(f"Gelombang {wave.number} opened with quota {wave.quota}; deadline {wib(deadline)}.")
 
 
 @prakerja_cli.command("issue-card")

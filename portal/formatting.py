@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
 
 from portal.clock import to_wib
 
@@ -28,7 +28,12 @@ def long_date(day: date | None) -> str:
     return format_date(day, "d MMMM y")
 
 
+def number(value: int) -> str:
+    """A count with the locale's thousands separator: `12.000` in Indonesian, `12,000` in English."""
+    return format_decimal(value)
+
+
 def register(app) -> None:
     from portal.services.sms import mask_phone
 
-    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, long_date=long_date, mask_phone=mask_phone)
+    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, number=number, long_date=long_date, mask_phone=mask_phone)

@@ -102,10 +102,12 @@ AUDIT_ACTION = {
     AuditAction.PROVIDER_REQUEST_LABEL: _l("Kartu Prakerja label requested"),
     AuditAction.ENROLLMENT_CONFIRM_COMPLETION: _l("Completion confirmed"),
     AuditAction.JOB_RUN: _l("Job run by hand"),
+    AuditAction.WAVE_RECYCLE: _l("Wave opened from revoked quota"),
 }
 # The audit log's detail keys, as the PMO reads them (portal/admin/audit_facts.py shows the values).
 AUDIT_DETAIL = {
     "accepted_at": _l("Accepted"),
+    "accepted_on": _l("Acceptance day"),
     "after": _l("After"),
     "before": _l("Before"),
     "category_id": _l("Category"),
@@ -125,12 +127,14 @@ AUDIT_DETAIL = {
     "price": _l("Price"),
     "programme_id": _l("Programme"),
     "provider": _l("Provider"),
+    "quota": _l("Quota"),
     "province_code": _l("Province"),
     "rejected_count": _l("Rows rejected"),
     "requested_at": _l("Requested"),
     "score": _l("Score"),
     "seats": _l("Seats"),
     "sessions": _l("Sessions"),
+    "sources": _l("From waves"),
     "slug": _l("Address name"),
     "start_date": _l("Start date"),
     "status": _l("Outcome"),

@@ -5,7 +5,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from itertools import count
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from portal import clock
 from portal.extensions import db
@@ -100,11 +100,23 @@ def create_offering(
     return offering
 
 
-def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None = None) -> Wave:
-    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at or _now())
+def create_wave(number: int = 13, quota: int = 1000, opened_at: datetime | None = None,
+                accepted_on: date | None = None) -> Wave:
+    """A wave; accepted on the WIB day it opens unless `accepted_on` says otherwise."""
+    day = {"accepted_on": accepted_on} if accepted_on else {}  # else the column's default: the day it opened
+    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at or _now(), **day)
     db.session.add(wave)
     db.session.commit()
     return wave
+
+
+def mark_bought(card: Card, at: datetime) -> Card:
+    """A card that bought its first training at `at`, without the training: the card's stamp and its
+    wave's `cards_bought` counter, as the purchase moves them (flush only)."""
+    card.first_purchase_at = at
+    db.session.execute(update(Wave).where(Wave.id == card.wave_id).values(cards_bought=Wave.cards_bought + 1))
+    db.session.flush()
+    return card
 
 
 def create_card(

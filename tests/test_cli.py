@@ -35,6 +35,16 @@ def test_open_wave(runner):
     assert again.exit_code != 0 and "sudah ada" in again.output
 
 
+def test_open_wave_with_its_acceptance_day_prints_its_deadline(runner):
+    result = runner.invoke(args=["prakerja", "open-wave", "--number", "13", "--quota", "500", "--accepted-on",
+                                 "2021-03-09"])
+    assert result.exit_code == 0, result.output
+    assert "deadline Kamis, 8 April 2021 23.59 WIB" in result.output
+    assert db.session.scalar(select(Wave.accepted_on).where(Wave.number == 13)).isoformat() == "2021-03-09"
+    bad = runner.invoke(args=["prakerja", "open-wave", "--number", "14", "--quota", "5", "--accepted-on", "9/3/21"])
+    assert bad.exit_code != 0 and db.session.scalar(select(Wave.id).where(Wave.number == 14)) is None
+
+
 def test_ledger_check_passes_on_a_balanced_ledger(runner, app):
     create_card()
     result = runner.invoke(args=["ledger", "check"])

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
-from wtforms import IntegerField, SearchField, SelectField, StringField, SubmitField, TelField, TextAreaField
+from wtforms import DateField, IntegerField, SearchField, SelectField, StringField, SubmitField, TelField, TextAreaField
 from wtforms.validators import Optional, StopValidation, ValidationError
 
 from portal import clock, labels
@@ -79,6 +79,10 @@ class RecycleForm(PortalForm):
         message=_l("Enter a wave number from 1 to %(max)d.", max=MAX_WAVE_NUMBER),
         render_kw={"min": 1, "max": MAX_WAVE_NUMBER, "inputmode": "numeric"},
     )
+    accepted_on = DateField(
+        _l("Participants accepted on (WIB, optional)"), [Optional()],
+        description=_l("The deadline is 23:59 WIB on the 30th day after. Blank: today."),
+    )
     submit = SubmitField(_l("Open a new wave from revoked quota"))
 
     sources: list[tuple[WholeNumberField, WaveFigures]]
@@ -95,7 +99,8 @@ def source_field_name(wave_number: int) -> str:
 def recycle_form(figures: list[WaveFigures], posted: set[str] | frozenset[str] = frozenset(),
                  **defaults) -> RecycleForm:
     """The recycling form for the waves as they are now: a field per wave with places left to
-    recycle, and for any wave a (stale) page posted, so asking too much is answered next to it."""
+    recycle, proposing all of them, and a field for any wave a (stale) page posted, so asking too
+    much is answered next to it."""
 
     class Form(RecycleForm):
         pass
@@ -103,7 +108,8 @@ def recycle_form(figures: list[WaveFigures], posted: set[str] | frozenset[str] =
     sources = [f for f in figures if f.recyclable > 0 or source_field_name(f.number) in posted]
     for figure in sources:
         setattr(Form, source_field_name(figure.number), WholeNumberField(
-            _l("Places from wave %(n)d", n=figure.number), low=0, high=figure.recyclable, blank=0, default=0,
+            _l("Places from wave %(n)d", n=figure.number), low=0, high=figure.recyclable, blank=0,
+            default=figure.recyclable,
             message=_l("Enter a whole number from 0 to %(max)d.", max=figure.recyclable),
             render_kw={"min": 0, "max": figure.recyclable, "inputmode": "numeric"},
         ))

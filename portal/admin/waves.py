@@ -6,9 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, jobs
-from portal.access import admin_required
+from portal.access import admin_required, current_actor
 from portal.admin import bp
 from portal.admin.forms import CLOCK_STEP_LABELS, DemoClockForm, RecycleForm, recycle_form
+from portal.services.wave_story import day_story
 from portal.services.waves import WaveFigures, open_wave_from_recycled, wave_figures
 from portal.unit_of_work import unit_of_work
 
@@ -18,7 +19,7 @@ def _page(recycle: RecycleForm | None = None, figures: list[WaveFigures] | None 
     if recycle is None:
         recycle = recycle_form(figures, number=max((f.number for f in figures), default=0) + 1)
     return render_template(
-        "admin/waves.html", figures=figures, recycle=recycle, jobs=jobs.JOBS,
+        "admin/waves.html", figures=figures, story=day_story(figures, clock.now()), recycle=recycle, jobs=jobs.JOBS,
         runs=[(run, jobs.labelled_counts(run)) for run in jobs.recent_runs()],
         clock_form=DemoClockForm(), clock_steps=CLOCK_STEP_LABELS, now=clock.now(), offset=clock.offset(),
     )
@@ -39,7 +40,8 @@ def recycle():
     form = recycle_form(figures, posted=set(request.form))
     if form.validate_on_submit():
         with unit_of_work(form) as work:
-            wave = open_wave_from_recycled(form.number.data, form.places(), clock.now())
+            wave = open_wave_from_recycled(current_actor(), form.number.data, form.places(), clock.now(),
+                                           form.accepted_on.data)
         if work.done:
             flash(_("Wave %(n)d opened with %(quota)d places from revoked quota.", n=wave.number, quota=wave.quota),
                   "success")

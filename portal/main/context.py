@@ -4,6 +4,7 @@ from flask_babel import get_locale
 from flask_wtf import FlaskForm
 
 from portal import labels, models
+from portal.i18n import CACHEABLE_PAGES
 from portal.regions import province_name
 from portal.services.otp import CODE_DIGITS, otp_minutes
 
@@ -24,4 +25,5 @@ def register(app) -> None:
     app.jinja_env.filters["province"] = province_name
     # Static, so set once rather than per render: the words for each status, and the enums to compare with.
     app.jinja_env.globals["labels"] = labels
+    app.jinja_env.globals["cacheable_pages"] = CACHEABLE_PAGES
     app.jinja_env.globals.update({name: getattr(models, name) for name in models.ENUMS})

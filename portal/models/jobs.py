@@ -83,6 +83,7 @@ class AuditAction(StrEnum):
     PROVIDER_REQUEST_LABEL = "provider.request_label"
     ENROLLMENT_CONFIRM_COMPLETION = "enrollment.confirm_completion"
     JOB_RUN = "job.run"
+    WAVE_RECYCLE = "wave.recycle"
 
 
 class AuditEvent(db.Model):

@@ -1,14 +1,20 @@
 """Kartu Prakerja: waves, cards, the blacklist, and the ledger of every rupiah that moves."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from portal.clock import to_wib
 from portal.extensions import db
 from portal.models.types import UTCDateTime, one_of
+
+
+def _accepted_on_default(context) -> date:
+    """A wave opened without an acceptance day was accepted on the WIB day it opened."""
+    return to_wib(context.get_current_parameters()["opened_at"]).date()
 
 
 class Wave(db.Model):
@@ -18,14 +24,22 @@ class Wave(db.Model):
     __table_args__ = (
         CheckConstraint("cards_issued >= 0 AND cards_issued <= quota", name="within_quota"),
         CheckConstraint("recycled_out >= 0 AND recycled_out <= revoked_count", name="recycled_at_most_once"),
+        # Bought and revoked are disjoint (the sweep takes only cards never bought), so neither can outgrow issued.
+        CheckConstraint("cards_bought >= 0 AND cards_bought + revoked_count <= cards_issued", name="bought_or_revoked"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[int] = mapped_column(Integer, unique=True)
     quota: Mapped[int] = mapped_column(Integer)
+    # The wave's figures are counters, each raised in the transaction of the card change that causes it, so
+    # the pages that show them never count the cards; `flask ledger check` proves them against the cards.
     cards_issued: Mapped[int] = mapped_column(Integer, default=0)  # raised by a guarded UPDATE
+    cards_bought: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # first purchases
     revoked_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # freed by the sweep
     recycled_out: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # given to later waves
+    recycled_in: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # taken from earlier waves
+    # The WIB day its participants were accepted: the wave's deadline is 23:59:59 WIB on the 30th day after.
+    accepted_on: Mapped[date] = mapped_column(Date, default=_accepted_on_default)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
@@ -42,9 +42,14 @@ def new_card_number() -> str:
     return body + luhn_check_digit(body)
 
 
+def deadline_for(accepted_on: date) -> datetime:
+    """23:59:59 WIB on the 30th day after the WIB day of acceptance, in UTC: a card's and its wave's."""
+    return end_of_day_wib(accepted_on + timedelta(days=DAYS_TO_BUY))
+
+
 def purchase_deadline(accepted_at: datetime) -> datetime:
-    """23:59:59 WIB on the 30th day after the WIB date of acceptance, in UTC."""
-    return end_of_day_wib(to_wib(accepted_at).date() + timedelta(days=DAYS_TO_BUY))
+    """A card's deadline: `deadline_for` the WIB date of its acceptance."""
+    return deadline_for(to_wib(accepted_at).date())
 
 
 def days_left(card: Card, now: datetime) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 
 from portal.extensions import db
 from portal.models import (
@@ -115,21 +115,31 @@ def check_ledger(limit: int = 50) -> LedgerReport:
 
 
 def _quota_problems() -> list[str]:
-    """Each wave's counters agree with its cards: revoked places counted once, recycled at most once."""
-    revoked = (
-        select(func.count(Card.id)).where(Card.wave_id == Wave.id, Card.status == CardStatus.REVOKED).scalar_subquery()
-    )
-    issued = select(func.count(Card.id)).where(Card.wave_id == Wave.id).scalar_subquery()
-    given = (
-        select(func.coalesce(func.sum(WaveRecycling.places), 0))
-        .where(WaveRecycling.source_wave_id == Wave.id).scalar_subquery()
-    )
+    """Each wave's counters agree with its cards and its recyclings: issued, bought (first purchases),
+    revoked places counted once, recycled out at most once, recycled in as recorded. A wave whose
+    counters all agree costs nothing more; each disagreeing counter is named."""
+    def count(*where):
+        return select(func.count(Card.id)).where(Card.wave_id == Wave.id, *where).scalar_subquery()
+
+    def places(column):
+        return select(func.coalesce(func.sum(WaveRecycling.places), 0)).where(column == Wave.id).scalar_subquery()
+
+    checks = {
+        "cards issued": (Wave.cards_issued, count()),
+        "bought": (Wave.cards_bought, count(Card.first_purchase_at.is_not(None))),
+        "revoked": (Wave.revoked_count, count(Card.status == CardStatus.REVOKED)),
+        "recycled out": (Wave.recycled_out, places(WaveRecycling.source_wave_id)),
+        "recycled in": (Wave.recycled_in, places(WaveRecycling.target_wave_id)),
+    }
+    columns = [c for pair in checks.values() for c in pair]
     rows = db.session.execute(
-        select(Wave.number, Wave.cards_issued, issued, Wave.revoked_count, revoked, Wave.recycled_out, given)
-        .where((Wave.cards_issued != issued) | (Wave.revoked_count != revoked) | (Wave.recycled_out != given))
+        select(Wave.number, *columns).where(or_(*(kept != actual for kept, actual in checks.values())))
         .order_by(Wave.number)
     ).all()
-    return [
-        f"wave {n}: cards issued {ci} (counted {i}), revoked {rc} (counted {r}), recycled {ro} (recorded {g})"
-        for n, ci, i, rc, r, ro, g in rows
-    ]
+    problems = []
+    for number, *values in rows:
+        for i, name in enumerate(checks):
+            kept, actual = values[2 * i], values[2 * i + 1]
+            if kept != actual:
+                problems.append(f"wave {number}: {name} {kept} (counted {actual})")
+    return problems

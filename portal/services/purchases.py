@@ -10,7 +10,7 @@ from datetime import datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -28,6 +28,7 @@ from portal.models import (
     OtpPurpose,
     Provider,
     User,
+    Wave,
 )
 from portal.services import DomainError
 from portal.services.cards import deadline_passed, is_blacklisted, is_valid_card_number, open_deadline_after
@@ -172,7 +173,7 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime, pric
     UPDATE also requires the offering to still cost `price`. Only call it once the card holder is
     proven (the SMS code, or the demo seed)."""
     price = offering.price if price is None else price
-    _debit(card, price, user, now, offering)
+    first = _debit(card, price, user, now, offering)
     _take_seat(card, offering, price)
     enrollment = Enrollment(user_id=user.id, card_id=card.id, offering_id=offering.id, price_paid=price,
                             purchased_at=now, status=EnrollmentStatus.NOT_STARTED)
@@ -185,26 +186,40 @@ def buy_training(user: User, card: Card, offering: Offering, now: datetime, pric
         db.session.add(LedgerEntry(kind=LedgerKind.PURCHASE, card_id=card.id, enrollment_id=enrollment.id,
                                    amount=price, created_at=now))
     record_status(enrollment.id, EnrollmentStatus.NOT_STARTED, now)
+    if first:  # last: every first purchase of the wave queues on its row, so hold the lock only until commit
+        _count_first_purchase(card.wave_id)
     db.session.flush()
     db.session.refresh(card)
     return enrollment
 
 
-def _debit(card: Card, price: int, user: User, now: datetime, offering: Offering) -> None:
-    debited = db.session.execute(
-        update(Card)
-        .where(Card.id == card.id, Card.holder_nik == user.nik, Card.status == CardStatus.ACTIVE,
-               Card.balance >= price,
-               # Only a first purchase races the deadline; after it the remaining balance stays usable.
-               or_(Card.first_purchase_at.is_not(None), Card.deadline_at > open_deadline_after(now)))
-        # The 30-day clock stops at the first purchase; later purchases keep that time.
-        .values(balance=Card.balance - price, first_purchase_at=func.coalesce(Card.first_purchase_at, now))
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if debited != 1:
-        db.session.refresh(card)
-        check_card(user, offering, card.number, now)  # names the reason
-        raise CardRefused(_l("The card could not be charged. Try again."), card)
+def _debit(card: Card, price: int, user: User, now: datetime, offering: Offering) -> bool:
+    """Take the price off the card; a first purchase also stops the 30-day clock. True when this was
+    the card's first purchase (its wave counts it bought, in the same transaction)."""
+    payable = (Card.id == card.id, Card.holder_nik == user.nik, Card.status == CardStatus.ACTIVE,
+               Card.balance >= price)
+    # Two guarded UPDATEs, one for a first purchase and one for a later one: the database, not this
+    # process, says which this is. Two first purchases of one card racing: the second waits on the row
+    # lock, then finds first_purchase_at set and falls through to the later-purchase UPDATE.
+    first = (Card.first_purchase_at.is_(None), Card.deadline_at > open_deadline_after(now))
+    later = (Card.first_purchase_at.is_not(None),)
+    tries = (first, later) if card.first_purchase_at is None else (later, first)  # the likely one first
+    for guard in tries:
+        values = {"balance": Card.balance - price}
+        if guard is first:
+            values["first_purchase_at"] = now
+        if db.session.execute(update(Card).where(*payable, *guard).values(**values)
+                              .execution_options(synchronize_session=False)).rowcount == 1:
+            return guard is first
+    db.session.refresh(card)
+    check_card(user, offering, card.number, now)  # names the reason
+    raise CardRefused(_l("The card could not be charged. Try again."), card)
+
+
+def _count_first_purchase(wave_id: int) -> None:
+    """The wave's `cards_bought`, raised in the purchase's transaction (guarded by the table's CHECK)."""
+    db.session.execute(update(Wave).where(Wave.id == wave_id).values(cards_bought=Wave.cards_bought + 1)
+                       .execution_options(synchronize_session=False))
 
 
 def _take_seat(card: Card, offering: Offering, price: int) -> None:

@@ -2,45 +2,61 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal.clock import to_wib
 from portal.extensions import db
-from portal.models import Card, CardStatus, Wave, WaveRecycling
+from portal.models import Wave, WaveRecycling
 from portal.services import DomainError
+from portal.services.audit import Actor, record
+from portal.services.cards import deadline_for
 
 
-def open_wave(number: int, quota: int, opened_at: datetime) -> Wave:
-    """Open wave `number` with room for `quota` cards."""
+def _refuse_existing(number: int) -> None:
+    if db.session.scalar(select(Wave.id).where(Wave.number == number)):
+        raise DomainError(_l("Wave %(n)d already exists.", n=number), "number")
+
+
+def open_wave(number: int, quota: int, opened_at: datetime, accepted_on: date | None = None) -> Wave:
+    """Open wave `number` with room for `quota` cards, its participants accepted on the WIB day
+    `accepted_on` (by default the day it opens): its deadline is 23:59:59 WIB on the 30th day after."""
     if number < 1 or quota < 1:
         raise DomainError(_l("A wave needs a positive number and quota."))
-    if db.session.scalar(select(Wave.id).where(Wave.number == number)):
-        raise DomainError(_l("Wave %(n)d already exists.", n=number))
-    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at)
+    _refuse_existing(number)
+    wave = Wave(number=number, quota=quota, cards_issued=0, opened_at=opened_at,
+                accepted_on=accepted_on or to_wib(opened_at).date())
     try:
         with db.session.begin_nested():
             db.session.add(wave)
     except IntegrityError:
-        raise DomainError(_l("Wave %(n)d already exists.", n=number)) from None
+        raise DomainError(_l("Wave %(n)d already exists.", n=number), "number") from None
     return wave
 
 
 @dataclass(frozen=True)
 class WaveFigures:
-    """One wave as the PMO watches it."""
+    """One wave as the PMO and the public see it."""
 
     id: int
     number: int
     quota: int
     issued: int
     bought: int
-    not_yet_bought: int
     revoked: int
     recycled_out: int
     recycled_in: int  # places this wave was made of, from earlier waves
+    accepted_on: date
+    deadline_at: datetime  # the wave's: 23:59:59 WIB on the 30th day after `accepted_on`, in UTC
+
+    @property
+    def not_yet_bought(self) -> int:
+        """Issued, never bought, not revoked. Bought and revoked are disjoint: the sweep revokes only
+        cards that never bought, and a revoked card can no longer buy."""
+        return self.issued - self.bought - self.revoked
 
     @property
     def recyclable(self) -> int:
@@ -48,57 +64,55 @@ class WaveFigures:
 
 
 def wave_figures() -> list[WaveFigures]:
-    """Per wave: quota, cards issued, bought, not yet bought, revoked, recycled. Three statements."""
-    counts = {
-        row.wave_id: row
-        for row in db.session.execute(
-            select(
-                Card.wave_id,
-                func.count(Card.id).label("issued"),
-                func.count(Card.first_purchase_at).label("bought"),
-                func.sum(case((and_(Card.status == CardStatus.ACTIVE, Card.first_purchase_at.is_(None)), 1), else_=0))
-                .label("waiting"),
-            ).group_by(Card.wave_id)
-        )
-    }
-    recycled_in = dict(db.session.execute(
-        select(WaveRecycling.target_wave_id, func.sum(WaveRecycling.places)).group_by(WaveRecycling.target_wave_id)
-    ).all())
-    figures = []
-    for wave in db.session.scalars(select(Wave).order_by(Wave.number)):
-        row = counts.get(wave.id)
-        figures.append(WaveFigures(
-            id=wave.id, number=wave.number, quota=wave.quota, issued=row.issued if row else 0,
-            bought=row.bought if row else 0, not_yet_bought=int(row.waiting or 0) if row else 0,
-            revoked=wave.revoked_count, recycled_out=wave.recycled_out, recycled_in=int(recycled_in.get(wave.id, 0)),
-        ))
-    return figures
+    """Per wave: quota, cards issued, bought, not yet bought, revoked, recycled, and the deadline.
+
+    One statement on the waves table alone: its counters move with the cards (issuance, first
+    purchase, the sweep, recycling), so the cost does not grow with the number of cards.
+    """
+    rows = db.session.execute(
+        select(Wave.id, Wave.number, Wave.quota, Wave.cards_issued, Wave.cards_bought, Wave.revoked_count,
+               Wave.recycled_out, Wave.recycled_in, Wave.accepted_on).order_by(Wave.number)
+    ).all()
+    return [WaveFigures(*row, deadline_at=deadline_for(row.accepted_on)) for row in rows]
 
 
-def open_wave_from_recycled(number: int, places: dict[int, int], opened_at: datetime) -> Wave:
-    """Buka gelombang baru dari kuota pencabutan: a new wave made of revoked places.
+def _take_places(source_number: int, places: int, target: Wave, at: datetime) -> None:
+    """A guarded UPDATE: the source wave gives `places` only if that many revoked places are still free."""
+    source_id = db.session.scalar(select(Wave.id).where(Wave.number == source_number))
+    if source_id is None or source_id == target.id:
+        raise DomainError(_l("There is no wave %(n)d.", n=source_number))
+    taken = db.session.execute(
+        update(Wave).where(Wave.id == source_id, Wave.recycled_out + places <= Wave.revoked_count)
+        .values(recycled_out=Wave.recycled_out + places).execution_options(synchronize_session=False)
+    ).rowcount
+    if taken != 1:
+        raise DomainError(_l("Wave %(n)d does not have %(places)d revoked places left to recycle: "
+                             "someone may have recycled them meanwhile. Nothing was changed.",
+                             n=source_number, places=places))
+    db.session.add(WaveRecycling(source_wave_id=source_id, target_wave_id=target.id, places=places, created_at=at))
+
+
+def open_wave_from_recycled(actor: Actor, number: int, places: dict[int, int], opened_at: datetime,
+                            accepted_on: date | None = None) -> Wave:
+    """Buka gelombang baru dari kuota pencabutan: a new wave made of places revoked in one or more
+    earlier waves (wave 17 came from waves 12–16).
 
     `places` maps a source wave number to how many of its recyclable places to take. Each source
     is taken with a guarded UPDATE, so a revoked place is recycled at most once, even when two
-    admins open waves at the same moment.
+    admins open waves at the same moment; if any source ran short meanwhile the caller rolls the
+    whole of it back. The action is written to the audit log.
     """
     wanted = {source: n for source, n in places.items() if n}
-    if not wanted:
-        raise DomainError(_l("Choose at least one place to recycle."))
     if any(n < 0 for n in wanted.values()):
         raise DomainError(_l("The number of places cannot be negative."))
-    wave = open_wave(number, sum(wanted.values()), opened_at)
+    if not wanted:
+        raise DomainError(_l("Choose at least one place to recycle."))
+    wave = open_wave(number, sum(wanted.values()), opened_at, accepted_on)
     for source_number, n in sorted(wanted.items()):
-        source = db.session.scalar(select(Wave).where(Wave.number == source_number))
-        if source is None or source.id == wave.id:
-            raise DomainError(_l("There is no wave %(n)d.", n=source_number))
-        taken = db.session.execute(
-            update(Wave).where(Wave.id == source.id, Wave.recycled_out + n <= Wave.revoked_count)
-            .values(recycled_out=Wave.recycled_out + n).execution_options(synchronize_session=False)
-        ).rowcount
-        if taken != 1:
-            raise DomainError(_l("Wave %(n)d does not have %(places)d revoked places left to recycle.",
-                                 n=source_number, places=n))
-        db.session.add(WaveRecycling(source_wave_id=source.id, target_wave_id=wave.id, places=n, created_at=opened_at))
-    db.session.flush()
+        _take_places(source_number, n, wave, opened_at)
+    db.session.execute(update(Wave).where(Wave.id == wave.id).values(recycled_in=sum(wanted.values()))
+                       .execution_options(synchronize_session=False))
+    record(actor, "wave.recycle", f"wave:{number}", opened_at, wave=number, quota=sum(wanted.values()),
+           sources={str(k): v for k, v in sorted(wanted.items())}, accepted_on=wave.accepted_on.isoformat())
+    db.session.refresh(wave)
     return wave

@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 from portal import clock as portal_clock
 from portal.extensions import db
 from portal.jobs.sweep import revoke_expired_cards
-from portal.models import DemoClock, JobRun, Wave, WaveRecycling
+from portal.models import AuditEvent, DemoClock, JobRun, Wave, WaveRecycling
 from portal.services.democlock import load_demo_clock, register_demo_clock
+from portal.services.ledger import check_ledger
 from tests.browser import form, form_posting_to
 from tests.conftest import Auth
-from tests.factories import create_card, create_user, create_wave
+from tests.factories import create_card, create_user, create_wave, mark_bought
 
 ADMIN_NIK = "3171011203850004"
 PAGE = "/admin/gelombang"
@@ -53,7 +54,7 @@ def revoked_waves(clock):
     """Wave 12: 3 cards, one bought, two revoked. Wave 13: 2 cards accepted later, both waiting."""
     w12, w13 = create_wave(12, quota=5), create_wave(13, quota=4)
     cards = [create_card(wave=w12, nik=nik(i)) for i in (1, 2, 3)]
-    cards[0].first_purchase_at = portal_clock.now()
+    mark_bought(cards[0], portal_clock.now())
     db.session.commit()
     for i in (4, 5):
         create_card(wave=w13, nik=nik(i), accepted_at=portal_clock.now() + timedelta(days=5))
@@ -235,3 +236,50 @@ def test_posts_without_csrf_are_refused(client, auth, portal_time, button):
         form(client, page, button)
     assert chosen.submit(drop=("csrf_token",)).status_code == 400
     assert portal_clock.offset() == timedelta(0) and not db.session.scalar(select(JobRun.id))
+
+
+def test_recycling_proposes_all_each_wave_still_has_and_takes_them_in_one_go(client, auth, clock):
+    """Wave 17 from several waves at once: the form proposes every place left in each wave."""
+    sources = {12: 3, 13: 2, 14: 1}
+    serial = 0
+    for number, n in sources.items():
+        wave = create_wave(number, quota=5)
+        for _ in range(n):
+            serial += 1
+            create_card(wave=wave, nik=nik(serial))
+    admin()
+    clock.move_to(PAST_FIRST_DEADLINE)
+    revoke_expired_cards(portal_clock.now())
+    auth.login(ADMIN_NIK)
+    page = client.get(PAGE)
+    html = page.get_data(as_text=True)
+    for number, n in sources.items():
+        assert re.search(rf'name="from_wave_{number}"[^>]*value="{n}"', html), number  # the default proposal
+    html = form(client, page, "Buka gelombang baru dari kuota pencabutan").fill("Nomor gelombang baru", "17") \
+        .fill("Tanggal peserta dinyatakan lolos (WIB, opsional)", "2021-04-12").submit().get_data(as_text=True)
+    assert "Gelombang 17 dibuka dengan 6 tempat dari kuota pencabutan." in html
+    assert waves_state() == ([(12, 5, 3), (13, 5, 2), (14, 5, 1), (17, 6, 0)], 3)
+    assert "(dari 6 tempat pencabutan)" in html
+    wave = db.session.scalar(select(Wave).where(Wave.number == 17))
+    assert wave.accepted_on.isoformat() == "2021-04-12" and wave.recycled_in == 6
+    assert re.search(r'<tr id="wave-17".*?Rabu, 12 Mei 2021 23.59 WIB', html, re.S)  # its deadline, in WIB
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "wave.recycle"))
+    assert event.subject == "wave:17" and '"sources": {"12": 3, "13": 2, "14": 1}' in event.detail
+    assert "Tidak ada gelombang yang masih memiliki kuota pencabutan" in html or 'name="from_wave_' not in html
+    assert check_ledger().balanced
+
+
+def test_recycling_refuses_a_bad_acceptance_day_and_changes_nothing(client, auth, revoked_waves):
+    auth.login(ADMIN_NIK)
+    before = waves_state()
+    filled = recycle(client, "17", w12="1").fill("Tanggal peserta dinyatakan lolos (WIB, opsional)", "8 April")
+    response = filled.submit()
+    assert response.status_code == 200 and waves_state() == before
+    assert 'id="accepted_on-error"' in response.get_data(as_text=True)
+
+
+def test_the_page_tells_the_days_story_and_links_the_public_page(client, auth, revoked_waves):
+    auth.login(ADMIN_NIK)
+    html = client.get(PAGE).get_data(as_text=True)
+    assert 'href="/angka"' in html and "Hari ini" in html
+    assert "2 tempat yang dicabut di Gelombang 12 belum didaur ulang" in html

@@ -14,7 +14,7 @@ from portal.jobs.reminders import send_deadline_reminders
 from portal.models import Card, ReminderSent
 from portal.services.reminders import due_reminders, record_and_text
 from portal.services.sms import SmsNotSent
-from tests.factories import create_card
+from tests.factories import create_card, mark_bought
 
 ACCEPTED = datetime(2021, 3, 9, 3, 0, tzinfo=UTC)  # Selasa, 9 Maret 2021 10.00 WIB
 DEADLINE_DAY = datetime(2021, 4, 8).date()  # wave 13's: Kamis, 8 April 2021 23.59 WIB
@@ -80,7 +80,7 @@ def test_a_missed_day_is_not_made_up_later_with_a_wrong_count(app, clock, sms):
 
 def test_cards_that_bought_or_were_revoked_get_nothing(app, clock, sms):
     bought, revoked, open_card = _card(1), _card(2), _card(3)
-    bought.first_purchase_at = ACCEPTED + timedelta(days=2)
+    mark_bought(bought, ACCEPTED + timedelta(days=2))
     revoked.status = "revoked"
     db.session.commit()
     assert _run(clock, _days_before(7)) == {"sent": 1, "failed": 0}
@@ -161,7 +161,7 @@ def test_a_card_that_bought_meanwhile_is_not_reminded(app, clock):
     card = _card()
     clock.move_to(_days_before(7))
     [due] = due_reminders(portal_clock.now(), 10)
-    card.first_purchase_at = portal_clock.now()
+    mark_bought(card, portal_clock.now())
     db.session.commit()
     assert record_and_text(due.card_id, due.days_before, due.deadline_at, portal_clock.now()) is None
 

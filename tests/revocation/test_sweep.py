@@ -8,16 +8,18 @@ from sqlalchemy import func, select
 from portal.clock import WIB
 from portal.extensions import db
 from portal.jobs.sweep import revoke_expired_cards
-from portal.models import BlacklistEntry, Card, LedgerEntry, Wave
+from portal.models import BlacklistEntry, Card, LedgerEntry, User, Wave
 from portal.services import DomainError
+from portal.services.audit import Actor
 from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
 from portal.services.waves import open_wave_from_recycled, wave_figures
-from tests.factories import create_card, create_wave
+from tests.factories import create_card, create_user, create_wave, mark_bought
 
 ACCEPTED = datetime(2021, 3, 9, 10, 0, tzinfo=WIB)  # wave 13: deadline Thursday 8 April 2021 23:59:59 WIB
 LAST_SECOND = datetime(2021, 4, 8, 23, 59, 59, tzinfo=WIB)
 NEXT_DAY = datetime(2021, 4, 9, 0, 0, 0, tzinfo=WIB)
+PMO_NIK = "3171011203850004"
 
 
 def cards(n: int, wave: int = 13, accepted: datetime = ACCEPTED) -> list[Card]:
@@ -27,6 +29,13 @@ def cards(n: int, wave: int = 13, accepted: datetime = ACCEPTED) -> list[Card]:
             for i in range(1, n + 1)]
     db.session.commit()
     return made
+
+
+def pmo() -> Actor:
+    """The PMO admin who recycles (created the first time)."""
+    user = db.session.scalar(select(User).where(User.nik == PMO_NIK)) or create_user(
+        nik=PMO_NIK, email="pmo@contoh.id", phone="+6281299990001", role="admin")
+    return Actor(user)
 
 
 def statuses():
@@ -45,7 +54,7 @@ def test_last_second_of_day_30_is_still_open_and_midnight_revokes(app):
 
 def test_a_card_that_bought_at_235958_is_never_revoked(app):
     [card] = cards(1)
-    card.first_purchase_at = LAST_SECOND - timedelta(seconds=1)
+    mark_bought(card, LAST_SECOND - timedelta(seconds=1))
     db.session.commit()
     for later in (NEXT_DAY, NEXT_DAY + timedelta(days=400)):
         assert revoke_expired_cards(later)["revoked"] == 0
@@ -134,13 +143,13 @@ def test_recycled_places_open_a_new_wave_once(app):
     figures = {f.number: f for f in wave_figures()}
     assert (figures[12].revoked, figures[12].recyclable, figures[13].recyclable) == (3, 3, 2)
 
-    wave = open_wave_from_recycled(17, {12: 3, 13: 1}, NEXT_DAY)
+    wave = open_wave_from_recycled(pmo(), 17, {12: 3, 13: 1}, NEXT_DAY)
     db.session.commit()
     assert wave.quota == 4
     figures = {f.number: f for f in wave_figures()}
     assert (figures[12].recyclable, figures[13].recyclable, figures[17].recycled_in) == (0, 1, 4)
     with pytest.raises(DomainError, match="does not have|tidak memiliki"):
-        open_wave_from_recycled(18, {12: 1}, NEXT_DAY)
+        open_wave_from_recycled(pmo(), 18, {12: 1}, NEXT_DAY)
     db.session.rollback()
     assert db.session.scalar(select(Wave.id).where(Wave.number == 18)) is None
     assert check_ledger().balanced
