@@ -78,7 +78,8 @@ def move_demo_clock(step: timedelta) -> timedelta:
 def jump_demo_clock_to(moment: datetime, now: datetime) -> timedelta:
     """Move the portal's time forward to `moment` (a later instant than `now`). Flushes."""
     if moment <= now:
-        raise DomainError(_l("That moment has already passed on the portal's clock; the demo clock only moves forward."))
+        raise DomainError(
+            _l("That moment has already passed on the portal's clock; the demo clock only moves forward."))
     return move_demo_clock(moment - now)
 
 
