@@ -1,7 +1,8 @@
 """Permenko 11/2020 Pasal 20: a card that bought nothing within 30 days is revoked.
 
 Revoking a card (ayat 2) returns its balance to the Kartu Prakerja fund; its holder's NIK and name
-go on the blacklist for good (ayat 3); its place becomes recyclable quota of its wave. A batch
+go on the blacklist for good (ayat 3); its place becomes recyclable quota of its wave; its holder
+gets an SMS saying what happened and why (written to the outbox in the same transaction). A batch
 does all of it with set-based statements guarded by the same conditions, so a purchase racing
 the sweep, or a second sweep, finds the card either still open or already revoked, never half.
 """
@@ -12,12 +13,14 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ARRAY, Integer, any_, column, func, insert, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, Wave
+from portal.formatting import wib
+from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, SmsMessage, Wave
 from portal.models.types import UTCDateTime
 from portal.services.cards import open_deadline_after
 
@@ -76,6 +79,29 @@ def _free_places(conn: Connection, revoked_waves: list[int]) -> None:
         conn.execute(update(Wave).where(Wave.id == wave_id).values(revoked_count=Wave.revoked_count + places))
 
 
+def revocation_sms() -> str:
+    """The SMS that tells a holder their card was revoked, as a %-template (`tail`, `deadline`), in the
+    current locale. Plain GSM characters and about 300 of them: two SMS parts."""
+    return _(
+        "SIMULATION Prakerja: your Kartu Prakerja ending %(tail)s is revoked: no first training was bought "
+        "within 30 days (deadline %(deadline)s). Under Permenko 11/2020 Article 20 its balance returns to "
+        "the Prakerja fund and your NIK is blacklisted: you cannot join again."
+    )
+
+
+def _tell_holders(conn: Connection, revoked: list[Row], now: datetime) -> None:
+    """One SMS per revoked card into the outbox, in the batch's transaction: one executemany, the text
+    made from one template (the deadline formatted once per distinct deadline, not per card)."""
+    template, deadlines = revocation_sms(), {}
+    messages = []
+    for card in revoked:
+        if card.deadline_at not in deadlines:
+            deadlines[card.deadline_at] = wib(card.deadline_at)
+        body = template % {"tail": card.number[-4:], "deadline": deadlines[card.deadline_at]}
+        messages.append({"to_phone": card.phone, "body": body, "created_at": now})
+    conn.execute(insert(SmsMessage.__table__), messages)
+
+
 def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     """Revoke up to `batch_size` expired cards, oldest deadline first; flush, never commit.
 
@@ -106,10 +132,12 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT … SELECT otherwise
     ).rowcount
-    revoked_waves = conn.execute(
+    revoked = conn.execute(
         update(Card).where(*chosen)
         .values(status=CardStatus.REVOKED, revoked_at=now, revoke_reason=REASON, balance=0)
-        .returning(Card.wave_id)
-    ).scalars().all()
-    _free_places(conn, revoked_waves)
-    return RevokedBatch(cards=len(revoked_waves), returned=sum(returned), blacklisted=blacklisted)
+        .returning(Card.wave_id, Card.phone, Card.number, Card.deadline_at)
+    ).all()
+    _free_places(conn, [card.wave_id for card in revoked])
+    if revoked:
+        _tell_holders(conn, revoked, now)
+    return RevokedBatch(cards=len(revoked), returned=sum(returned), blacklisted=blacklisted)
