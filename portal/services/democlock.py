@@ -164,11 +164,24 @@ def reset_demo_clock() -> None:
     _persist(_row(), 0)
 
 
+_READ_OFFSET = f"SELECT offset_seconds FROM {DemoClock.__tablename__} WHERE id = {ROW_ID}"
+
+
 def stored_offset(engine: Engine) -> timedelta:
-    """The offset in the row, read on a connection of its own (not the session's transaction)."""
-    with engine.connect() as conn:
-        seconds = conn.scalar(select(DemoClock.offset_seconds).where(DemoClock.id == ROW_ID))
-    return timedelta(seconds=seconds or 0)
+    """The offset in the row, read on a pooled connection of its own, outside any transaction of the
+    session's. The DB-API connection itself, not SQLAlchemy's: on SQLite a SQLAlchemy transaction outside
+    a GET request begins IMMEDIATE (portal/extensions.py), so even this read would wait for the write
+    lock, which the calling thread's own session may hold."""
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute(_READ_OFFSET)
+        row = cursor.fetchone()
+        cursor.close()
+        raw.rollback()  # PostgreSQL began a transaction for the SELECT; SQLite (autocommit) began none
+    finally:
+        raw.close()  # back to the pool
+    return timedelta(seconds=row[0] if row and row[0] else 0)
 
 
 def load_demo_clock() -> timedelta:

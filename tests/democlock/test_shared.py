@@ -92,3 +92,15 @@ def test_an_unreadable_clock_keeps_the_last_offset(app):
     portal_clock.set_offset(timedelta(hours=2))
     portal_clock.share_offset(broken)
     assert portal_clock.offset() == timedelta(hours=2)
+
+
+def test_reading_the_clock_inside_a_writing_transaction_does_not_wait_for_it(app):
+    follow_demo_clock(app)
+    set_demo_time(SCENARIO)  # the session now holds the write lock (SQLite) until it commits
+    started = time.monotonic()
+    portal_clock.refresh()  # reads the committed row: real time still, since nothing is committed yet
+    assert time.monotonic() - started < 1
+    assert abs(portal_clock.now() - portal_clock.real_now()) < timedelta(seconds=2)
+    db.session.commit()
+    portal_clock.refresh()
+    assert abs(portal_clock.now() - SCENARIO) < timedelta(seconds=5)
