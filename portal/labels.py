@@ -92,4 +92,15 @@ AUDIT_ACTION = {
     "programme.edit": _l("Programme edited"),
     "card.issue": _l("Card issued"),
     "card.import": _l("Cards uploaded (CSV)"),
+    "demo_clock.move": _l("Demo clock moved"),
 }
+# The demo clock's controls, in the order of its buttons (the wave's deadline day has its own form).
+DEMO_CLOCK_CONTROL = {
+    "midnight": _l("To the next midnight (00.00 WIB)"),
+    "1d": _l("+1 day"),
+    "7d": _l("+7 days"),
+    "deadline": _l("Just past the next deadline"),
+    "start": _l("Back to the scenario's start"),
+    "reset": _l("Back to real time"),
+}
+WAVE_DEADLINE_CONTROL = _l("23.59.30 WIB on wave %(n)d's deadline day")

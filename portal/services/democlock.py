@@ -17,15 +17,17 @@ from datetime import datetime, timedelta
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, inspect, select
-from sqlalchemy.engine import Engine
 
-from portal import clock
+from portal import clock, labels
 from portal.extensions import db
+from portal.formatting import wib
 from portal.models import Card, CardStatus, DemoClock, Wave
 from portal.services import DomainError
+from portal.services.audit import Actor, record
 from portal.services.cards import open_deadline_after
+from portal.shared_clock import ROW_ID, follow_demo_clock
 
-ROW_ID = 1  # the single row
+STEPS = {"1d": timedelta(days=1), "7d": timedelta(days=7)}  # the presenter's fixed steps
 JUST_BEFORE_MIDNIGHT = timedelta(seconds=30)  # 23:59:30 WIB: half a minute to watch midnight come
 
 
@@ -164,24 +166,30 @@ def reset_demo_clock() -> None:
     _persist(_row(), 0)
 
 
-_READ_OFFSET = f"SELECT offset_seconds FROM {DemoClock.__tablename__} WHERE id = {ROW_ID}"
-
-
-def stored_offset(engine: Engine) -> timedelta:
-    """The offset in the row, read on a pooled connection of its own, outside any transaction of the
-    session's. The DB-API connection itself, not SQLAlchemy's: on SQLite a SQLAlchemy transaction outside
-    a GET request begins IMMEDIATE (portal/extensions.py), so even this read would wait for the write
-    lock, which the calling thread's own session may hold."""
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(_READ_OFFSET)
-        row = cursor.fetchone()
-        cursor.close()
-        raw.rollback()  # PostgreSQL began a transaction for the SELECT; SQLite (autocommit) began none
-    finally:
-        raw.close()  # back to the pool
-    return timedelta(seconds=row[0] if row and row[0] else 0)
+def use_demo_clock_control(actor: Actor, control: str, now: datetime, wave_number: int | None = None) -> bool:
+    """One of the presenter's controls (labels.DEMO_CLOCK_CONTROL, or "wave" with `wave_number`), written
+    to the audit log in words: which control, the portal's time before and after. Flushes. False when
+    nothing moved ("deadline" with no card waiting); a refusal raises DomainError and moves nothing."""
+    if control == "wave":
+        jump_to_wave_deadline(wave_number, now)
+        words = labels.WAVE_DEADLINE_CONTROL % {"n": wave_number}
+    else:
+        if control == "midnight":
+            jump_demo_clock_to(next_midnight_wib(now), now)
+        elif control in STEPS:
+            move_demo_clock(STEPS[control])
+        elif control == "deadline":
+            if move_demo_clock_past_next_deadline(now) is None:
+                return False
+        elif control == "start":
+            back_to_start()
+        elif control == "reset":
+            reset_demo_clock()
+        else:
+            raise ValueError(f"unknown demo clock control {control!r}")
+        words = labels.DEMO_CLOCK_CONTROL[control]
+    record(actor, "demo_clock.move", "demo_clock", now, control=str(words), before=wib(now), after=wib(clock.now()))
+    return True
 
 
 def load_demo_clock() -> timedelta:
@@ -192,21 +200,14 @@ def load_demo_clock() -> timedelta:
     return offset
 
 
-def follow_demo_clock(app: Flask) -> None:
-    """Make this process's clock follow the stored offset (re-read at most once a second)."""
-    with app.app_context():
-        engine = db.engine
-    clock.share_offset(lambda: stored_offset(engine))
-
-
 def register_demo_clock(app: Flask) -> None:
     """At start-up in demo mode: load the stored offset and follow it. A database not migrated yet
     (no table, e.g. before `flask db upgrade`) means real time, not a crash."""
     with app.app_context():
         if inspect(db.engine).has_table(DemoClock.__tablename__):
             load_demo_clock()
-            db.session.rollback()  # end the read: start-up must not hold a transaction
-            follow_demo_clock(app)
         else:
             clock.share_offset(None)
             clock.set_offset(timedelta(0))
+            return
+    follow_demo_clock(app)  # after the app context: its session, and so its transaction, has ended

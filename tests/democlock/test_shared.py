@@ -9,7 +9,8 @@ import pytest
 
 from portal import clock as portal_clock
 from portal.extensions import db
-from portal.services.democlock import follow_demo_clock, reset_demo_clock, set_demo_time
+from portal.services.democlock import reset_demo_clock, set_demo_time
+from portal.shared_clock import follow_demo_clock
 
 SCENARIO = datetime(2021, 4, 8, 14, 0, tzinfo=UTC)  # Kamis, 8 April 2021 21.00 WIB
 
@@ -19,7 +20,8 @@ OTHER_PROCESS = textwrap.dedent("""
     from datetime import datetime
     from portal import clock, create_app
     from portal.extensions import db
-    from portal.services.democlock import follow_demo_clock, set_demo_time
+    from portal.services.democlock import set_demo_time
+    from portal.shared_clock import follow_demo_clock
     app = create_app({"PORTAL_ENV": "test", "SQLALCHEMY_DATABASE_URI": sys.argv[1]})
     follow_demo_clock(app)
     if sys.argv[2] == "move":
