@@ -9,12 +9,13 @@ the sweep, or a second sweep, finds the card either still open or already revoke
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import ARRAY, Integer, any_, column, func, insert, literal, literal_column, select, update
+from sqlalchemy import ARRAY, Integer, String, any_, column, func, insert, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
 
@@ -48,14 +49,14 @@ def _expired(now: datetime) -> tuple:
             Card.deadline_at <= open_deadline_after(now))
 
 
-def _pick(conn: Connection, expired: tuple, batch_size: int) -> list[int]:
-    """The next batch's ids, oldest deadline first. On PostgreSQL they are locked (`FOR UPDATE SKIP
-    LOCKED`), so parallel sweeps take disjoint batches and a purchase of one of these cards waits,
-    then finds it revoked."""
-    pick = select(Card.id).where(*expired).order_by(Card.deadline_at, Card.id).limit(batch_size)
+def _pick(conn: Connection, expired: tuple, batch_size: int) -> list[Row]:
+    """The next batch's ids and deadlines, oldest deadline first (both in the partial index). On
+    PostgreSQL they are locked (`FOR UPDATE SKIP LOCKED`), so parallel sweeps take disjoint batches and
+    a purchase of one of these cards waits, then finds it revoked."""
+    pick = select(Card.id, Card.deadline_at).where(*expired).order_by(Card.deadline_at, Card.id).limit(batch_size)
     if conn.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    return conn.execute(pick).scalars().all()
+    return conn.execute(pick).all()
 
 
 def _among(conn: Connection, ids: list[int]):
@@ -80,8 +81,8 @@ def _free_places(conn: Connection, revoked_waves: list[int]) -> None:
 
 
 def revocation_sms() -> str:
-    """The SMS that tells a holder their card was revoked, as a %-template (`tail`, `deadline`), in the
-    current locale. Plain GSM characters and about 300 of them: two SMS parts."""
+    """The SMS that tells a holder their card was revoked, as a template with `%(tail)s` (the card's last
+    four digits) and `%(deadline)s`, in the current locale. Plain GSM characters, about 300: two SMS parts."""
     return _(
         "SIMULATION Prakerja: your Kartu Prakerja ending %(tail)s is revoked: no first training was bought "
         "within 30 days (deadline %(deadline)s). Under Permenko 11/2020 Article 20 its balance returns to "
@@ -89,17 +90,32 @@ def revocation_sms() -> str:
     )
 
 
-def _tell_holders(conn: Connection, revoked: list[Row], now: datetime) -> None:
-    """One SMS per revoked card into the outbox, in the batch's transaction: one executemany, the text
-    made from one template (the deadline formatted once per distinct deadline, not per card)."""
-    template, deadlines = revocation_sms(), {}
-    messages = []
-    for card in revoked:
-        if card.deadline_at not in deadlines:
-            deadlines[card.deadline_at] = wib(card.deadline_at)
-        body = template % {"tail": card.number[-4:], "deadline": deadlines[card.deadline_at]}
-        messages.append({"to_phone": card.phone, "body": body, "created_at": now})
-    conn.execute(insert(SmsMessage.__table__), messages)
+def _sms_body(deadline_text: str):
+    """The SMS as a SQL expression over the card's row: the template's text with the card's last four
+    digits and the deadline put in, in whatever order the translation has them."""
+    parts = re.split(r"%\((tail|deadline)\)s", revocation_sms())
+    body = literal("", String)
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            piece = literal(part.replace("%%", "%"), String) if part else None
+        elif part == "tail":
+            piece = func.substr(Card.number, 13, 4)
+        else:
+            piece = literal(deadline_text, String)
+        if piece is not None:
+            body = body + piece
+    return body
+
+
+def _tell_holders(conn: Connection, chosen: tuple, deadlines: set[datetime], at) -> None:
+    """One SMS per chosen card into the outbox, in the batch's transaction: one INSERT … SELECT per
+    distinct deadline in the batch (at midnight, one), the text made in SQL from one template."""
+    for deadline in sorted(deadlines):
+        same_deadline = (Card.deadline_at == literal(deadline, UTCDateTime()),) if len(deadlines) > 1 else ()
+        conn.execute(insert(SmsMessage).from_select(
+            ["to_phone", "body", "created_at"],
+            select(Card.phone, _sms_body(wib(deadline)), at).where(*chosen, *same_deadline),
+        ))
 
 
 def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
@@ -112,10 +128,10 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     db.session.flush()  # the statements below bypass the session: what it holds must be in the database first
     conn = db.session.connection()
     expired = _expired(now)
-    ids = _pick(conn, expired, batch_size)
-    if not ids:
+    picked = _pick(conn, expired, batch_size)
+    if not picked:
         return RevokedBatch()
-    chosen = (_among(conn, ids), *expired)
+    chosen = (_among(conn, [card.id for card in picked]), *expired)
     at = literal(now, UTCDateTime())
     returned = conn.execute(insert(LedgerEntry).from_select(
         ["kind", "card_id", "amount", "created_at"],
@@ -132,12 +148,11 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT … SELECT otherwise
     ).rowcount
-    revoked = conn.execute(
+    _tell_holders(conn, chosen, {card.deadline_at for card in picked}, at)
+    revoked_waves = conn.execute(
         update(Card).where(*chosen)
         .values(status=CardStatus.REVOKED, revoked_at=now, revoke_reason=REASON, balance=0)
-        .returning(Card.wave_id, Card.phone, Card.number, Card.deadline_at)
-    ).all()
-    _free_places(conn, [card.wave_id for card in revoked])
-    if revoked:
-        _tell_holders(conn, revoked, now)
-    return RevokedBatch(cards=len(revoked), returned=sum(returned), blacklisted=blacklisted)
+        .returning(Card.wave_id)
+    ).scalars().all()
+    _free_places(conn, revoked_waves)
+    return RevokedBatch(cards=len(revoked_waves), returned=sum(returned), blacklisted=blacklisted)
