@@ -54,9 +54,9 @@ def demo_reset(yes: bool) -> None:
     click.echo(f"Done in {perf_counter() - started:.1f} s.")
     # Another process's memory and a browser's cookie are out of reach: say so rather than pretend.
     memory = current_app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
-    click.echo("A portal already running keeps its demo clock offset" + (" and rate-limit counters" if memory else "")
-               + " in memory until restarted (make run); browsers keep the guide's visited steps"
-               " until 'Mulai ulang panduan'.")
+    # The demo clock is not among them: every process follows its row (portal/shared_clock.py).
+    click.echo(("A portal already running keeps its rate-limit counters in memory until restarted (make run); "
+                if memory else "") + "browsers keep the guide's visited steps until 'Mulai ulang panduan'.")
 
 
 def _instant(text: str | None) -> datetime:

@@ -103,6 +103,7 @@ AUDIT_ACTION = {
     AuditAction.ENROLLMENT_CONFIRM_COMPLETION: _l("Completion confirmed"),
     AuditAction.JOB_RUN: _l("Job run by hand"),
     AuditAction.WAVE_RECYCLE: _l("Wave opened from revoked quota"),
+    AuditAction.DEMO_CLOCK_MOVE: _l("Demo clock moved"),
 }
 # The audit log's detail keys, as the PMO reads them (portal/admin/audit_facts.py shows the values).
 AUDIT_DETAIL = {
@@ -114,6 +115,7 @@ AUDIT_DETAIL = {
     "certificates": _l("Certificates"),
     "changed": _l("Changes"),
     "city": _l("City"),
+    "control": _l("Control"),
     "end_date": _l("End date"),
     "filename": _l("File"),
     "hours": _l("Hours"),
@@ -141,3 +143,13 @@ AUDIT_DETAIL = {
     "title": _l("Title"),
     "wave": _l("Wave"),
 }
+# The demo clock's controls, in the order of its buttons (the wave's deadline day has its own form).
+DEMO_CLOCK_CONTROL = {
+    "midnight": _l("To the next midnight (00.00 WIB)"),
+    "1d": _l("+1 day"),
+    "7d": _l("+7 days"),
+    "deadline": _l("Just past the next deadline"),
+    "start": _l("Back to the scenario's start"),
+    "reset": _l("Back to real time"),
+}
+WAVE_DEADLINE_CONTROL = _l("23.59.30 WIB on wave %(n)d's deadline day")

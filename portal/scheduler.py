@@ -12,6 +12,7 @@ import logging
 import os
 import signal
 import threading
+from datetime import datetime, timedelta
 from typing import Any
 
 import click
@@ -45,6 +46,10 @@ def _settings(app: Flask) -> None:
     demo = app.config.get("PORTAL_ENV") == "demo"
     embedded = os.environ.get("SCHEDULER_EMBEDDED", "1" if demo else "0").strip().lower() in {"1", "true", "yes", "on"}
     app.config.setdefault("SCHEDULER_EMBEDDED", embedded)
+    # The demo's jobs follow the portal's (movable) clock; tests ask for it when they test it.
+    on_portal_time = bool(app.config.get("DEMO_MODE")) and not app.config.get("TESTING")
+    app.config.setdefault("SCHEDULER_ON_PORTAL_TIME", on_portal_time)
+    app.config.setdefault("SCHEDULER_PORTAL_TICK_SECONDS", 2)
 
 
 def _run_scheduled(app: Flask, name: str) -> None:
@@ -56,13 +61,66 @@ def _run_scheduled(app: Flask, name: str) -> None:
             log.error("Scheduled job %s could not run: %s", name, describe_error(error))
 
 
+REMINDER_HOURS_CRON = "9-20"
+REMINDER_HOURS = range(9, 21)  # the same hours, for the portal's clock
+MIDNIGHT = range(0, 1)
+
+
+def crossed_hour(since: datetime, until: datetime, hours: range) -> bool:
+    """True if a full hour HH:00 WIB with HH in `hours` lies in (since, until]."""
+    if until - since >= timedelta(days=1):
+        return True  # every WIB day holds each of those hours
+    mark = to_wib(since).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    while mark <= until:
+        if mark.hour in hours:
+            return True
+        mark += timedelta(hours=1)
+    return False
+
+
+class PortalTimeline:
+    """The midnight sweep and the reminders on the portal's clock (the demo's, which the presenter moves).
+
+    Each tick reads the portal's time; when it has passed 00:00 WIB since the last tick the sweep runs,
+    when it has passed a full hour from 09:00 to 20:00 WIB the reminders run, as the cron triggers do on
+    real time. A jump forward of days runs each job once (both are idempotent and take their lock); a
+    jump back runs nothing and starts again from there.
+    """
+
+    def __init__(self, app: Flask) -> None:
+        self.app = app
+        self.seen: dict[str, datetime] = {}  # per job: the portal's time up to which it is done
+
+    def tick(self) -> list[str]:
+        """Run what the portal's clock has reached since the last tick; return the jobs run."""
+        now = clock.now()
+        ran = []
+        for name, hours in (("sweep", MIDNIGHT), ("reminders", REMINDER_HOURS)):
+            since = self.seen.get(name)
+            if since is not None and now > since and crossed_hour(since, now, hours):
+                if not self._run(name):
+                    continue  # another process held its lock, or the database was away: try again next tick
+                ran.append(name)
+            self.seen[name] = now
+        return ran
+
+    def _run(self, name: str) -> bool:
+        with self.app.app_context():
+            try:
+                return run_job(name, RunTrigger.SCHEDULED).status != RunStatus.SKIPPED
+            except Exception as error:
+                log.error("Scheduled job %s could not run: %s", name, describe_error(error))
+                return False
+
+
 def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     """A BlockingScheduler (the `scheduler` command) or BackgroundScheduler (embedded), not started.
 
     Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB (retried
-    hourly until 20:00), housekeeping every SCHEDULER_HOUSEKEEPING_MINUTES (60). Times are
-    wall-clock: the demo offset moves the programme's time (what the jobs see as `now`), not the
-    timetable.
+    hourly until 20:00), housekeeping every SCHEDULER_HOUSEKEEPING_MINUTES (60). In production the
+    midnight sweep and the reminders are cron triggers on the wall clock. With SCHEDULER_ON_PORTAL_TIME
+    (the demo) they follow the portal's clock instead, which the presenter moves: APScheduler cannot be
+    given a fake clock, so a `PortalTimeline` looks every few seconds at where the portal's time has got to.
     """
     _settings(app)
     kind = BlockingScheduler if blocking else BackgroundScheduler
@@ -83,11 +141,16 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     # everything already past its deadline, so one run at start does; coalesce keeps it one.
     add("sweep", "sweep", IntervalTrigger(minutes=app.config["SCHEDULER_SWEEP_MINUTES"], timezone=WIB),
         next_run_time=clock.real_now().astimezone(WIB))
-    # Deadlines end at 23:59:59 WIB: revoke right after midnight, not up to 5 minutes later.
-    add("sweep-midnight", "sweep", CronTrigger(hour=0, minute=0, timezone=WIB))
-    # 09:00 WIB sends the day's reminders; the hourly runs until 20:00 only retry what the SMS
-    # gateway refused (a reminder is sent once, so they send nothing else), never at night.
-    add("reminders", "reminders", CronTrigger(hour="9-20", minute=0, timezone=WIB))
+    if app.config["SCHEDULER_ON_PORTAL_TIME"]:
+        timeline = PortalTimeline(app)
+        scheduler.add_job(timeline.tick, IntervalTrigger(seconds=app.config["SCHEDULER_PORTAL_TICK_SECONDS"],
+                                                         timezone=WIB), id="portal-time", name="portal-time")
+    else:
+        # Deadlines end at 23:59:59 WIB: revoke right after midnight, not up to 5 minutes later.
+        add("sweep-midnight", "sweep", CronTrigger(hour=0, minute=0, timezone=WIB))
+        # 09:00 WIB sends the day's reminders; the hourly runs until 20:00 only retry what the SMS
+        # gateway refused (a reminder is sent once, so they send nothing else), never at night.
+        add("reminders", "reminders", CronTrigger(hour=REMINDER_HOURS_CRON, minute=0, timezone=WIB))
     add("housekeeping", "housekeeping",
         IntervalTrigger(minutes=app.config["SCHEDULER_HOUSEKEEPING_MINUTES"], timezone=WIB))
     return scheduler

@@ -3,7 +3,7 @@ categories and programmes, the label buttons, and the records' filters."""
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
@@ -26,23 +26,8 @@ from portal.services.waves import WaveFigures
 
 MAX_WAVE_NUMBER = 9999  # well inside an INTEGER column; the programme ran about 30 waves
 
-# The demo clock's steps, in the order of its buttons. `deadline` and `reset` are not fixed lengths.
-CLOCK_STEPS: dict[str, timedelta | None] = {
-    "1h": timedelta(hours=1),
-    "1d": timedelta(days=1),
-    "7d": timedelta(days=7),
-    "30d": timedelta(days=30),
-    "deadline": None,
-    "reset": None,
-}
-CLOCK_STEP_LABELS = {
-    "1h": _l("+1 hour"),
-    "1d": _l("+1 day"),
-    "7d": _l("+7 days"),
-    "30d": _l("+30 days"),
-    "deadline": _l("Just past the next deadline"),
-    "reset": _l("Back to real time"),
-}
+# The demo clock's buttons (their words and their order).
+CLOCK_STEP_LABELS = labels.DEMO_CLOCK_CONTROL
 
 
 class WholeNumberField(IntegerField):
@@ -122,6 +107,17 @@ class DemoClockForm(PortalForm):
     """The demo clock's buttons all post `step`; only the fixed steps are accepted."""
 
     step = SelectField(choices=choices(CLOCK_STEP_LABELS.items()))
+
+
+class WaveDeadlineClockForm(PortalForm):
+    """Put the portal's time at 23.59.30 WIB on a wave's deadline day: the waves whose day is ahead."""
+
+    wave = SelectField(_l("Wave"), coerce=int, validate_choice=True)
+    submit = SubmitField(_l("To 23.59.30 WIB on its deadline day"))
+
+    def offer(self, waves: list[tuple[int, str]]) -> WaveDeadlineClockForm:
+        self.wave.choices = waves
+        return self
 
 
 _TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")

@@ -2,13 +2,15 @@
 (admin/jobs.py) and, in demo mode, the clock the presenter moves (admin/democlock.py)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from portal import clock, jobs
 from portal.access import admin_required, current_actor
 from portal.admin import bp
+from portal.admin.democlock import wave_deadline_form
 from portal.admin.forms import CLOCK_STEP_LABELS, DemoClockForm, RecycleForm, recycle_form
+from portal.services.democlock import scenario_start
 from portal.services.wave_story import day_story
 from portal.services.waves import WaveFigures, open_wave_from_recycled, wave_figures
 from portal.unit_of_work import unit_of_work
@@ -21,8 +23,16 @@ def _page(recycle: RecycleForm | None = None, figures: list[WaveFigures] | None 
     return render_template(
         "admin/waves.html", figures=figures, story=day_story(figures, clock.now()), recycle=recycle, jobs=jobs.JOBS,
         runs=[(run, jobs.labelled_counts(run)) for run in jobs.recent_runs()],
-        clock_form=DemoClockForm(), clock_steps=CLOCK_STEP_LABELS, now=clock.now(), offset=clock.offset(),
+        **_clock_section(figures),
     )
+
+
+def _clock_section(figures: list[WaveFigures]) -> dict:
+    """The demo clock's part of the page (demo mode only: it reads the waves' deadlines)."""
+    if not current_app.config["DEMO_MODE"]:
+        return {}
+    return {"clock_form": DemoClockForm(), "clock_steps": CLOCK_STEP_LABELS, "now": clock.now(),
+            "offset": clock.offset(), "wave_clock": wave_deadline_form(figures), "scenario_start": scenario_start()}
 
 
 @bp.get("/gelombang")

@@ -55,12 +55,14 @@ class JobLease(db.Model):
 
 
 class DemoClock(db.Model):
-    """Demo mode only: how far the presenter moved the portal's time (one row)."""
+    """Demo mode only: how far the portal's time stands from real time (one row, read by every
+    process of the demo), and the scenario's starting moment the presenter can go back to."""
 
     __tablename__ = "demo_clock"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)
+    offset_seconds: Mapped[int] = mapped_column(Integer, default=0)  # negative: the portal stands in the past
+    start_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class AuditAction(StrEnum):
@@ -84,6 +86,7 @@ class AuditAction(StrEnum):
     ENROLLMENT_CONFIRM_COMPLETION = "enrollment.confirm_completion"
     JOB_RUN = "job.run"
     WAVE_RECYCLE = "wave.recycle"
+    DEMO_CLOCK_MOVE = "demo_clock.move"
 
 
 class AuditEvent(db.Model):

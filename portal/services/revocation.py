@@ -1,23 +1,27 @@
 """Permenko 11/2020 Pasal 20: a card that bought nothing within 30 days is revoked.
 
 Revoking a card (ayat 2) returns its balance to the Kartu Prakerja fund; its holder's NIK and name
-go on the blacklist for good (ayat 3); its place becomes recyclable quota of its wave. A batch
+go on the blacklist for good (ayat 3); its place becomes recyclable quota of its wave; its holder
+gets an SMS saying what happened and why (written to the outbox in the same transaction). A batch
 does all of it with set-based statements guarded by the same conditions, so a purchase racing
 the sweep, or a second sweep, finds the card either still open or already revoked, never half.
 """
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ARRAY, Integer, any_, column, func, insert, literal, literal_column, select, update
+from flask_babel import gettext as _
+from sqlalchemy import ARRAY, Integer, String, any_, column, func, insert, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, Wave
+from portal.formatting import wib
+from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, SmsMessage, Wave
 from portal.models.types import UTCDateTime
 from portal.services.cards import open_deadline_after
 
@@ -45,14 +49,14 @@ def _expired(now: datetime) -> tuple:
             Card.deadline_at <= open_deadline_after(now))
 
 
-def _pick(conn: Connection, expired: tuple, batch_size: int) -> list[int]:
-    """The next batch's ids, oldest deadline first. On PostgreSQL they are locked (`FOR UPDATE SKIP
-    LOCKED`), so parallel sweeps take disjoint batches and a purchase of one of these cards waits,
-    then finds it revoked."""
-    pick = select(Card.id).where(*expired).order_by(Card.deadline_at, Card.id).limit(batch_size)
+def _pick(conn: Connection, expired: tuple, batch_size: int) -> list[Row]:
+    """The next batch's ids and deadlines, oldest deadline first (both in the partial index). On
+    PostgreSQL they are locked (`FOR UPDATE SKIP LOCKED`), so parallel sweeps take disjoint batches and
+    a purchase of one of these cards waits, then finds it revoked."""
+    pick = select(Card.id, Card.deadline_at).where(*expired).order_by(Card.deadline_at, Card.id).limit(batch_size)
     if conn.dialect.name == "postgresql":
         pick = pick.with_for_update(skip_locked=True)
-    return conn.execute(pick).scalars().all()
+    return conn.execute(pick).all()
 
 
 def _among(conn: Connection, ids: list[int]):
@@ -76,6 +80,44 @@ def _free_places(conn: Connection, revoked_waves: list[int]) -> None:
         conn.execute(update(Wave).where(Wave.id == wave_id).values(revoked_count=Wave.revoked_count + places))
 
 
+def revocation_sms() -> str:
+    """The SMS that tells a holder their card was revoked, as a template with `%(tail)s` (the card's last
+    four digits) and `%(deadline)s`, in the current locale. Plain GSM characters, about 300: two SMS parts."""
+    return _(
+        "SIMULATION Prakerja: your Kartu Prakerja ending %(tail)s is revoked: no first training was bought "
+        "within 30 days (deadline %(deadline)s). Under Permenko 11/2020 Article 20 its balance returns to "
+        "the Prakerja fund and your NIK is blacklisted: you cannot join again."
+    )
+
+
+def _sms_body(deadline_text: str):
+    """The SMS as a SQL expression over the card's row: the template's text with the card's last four
+    digits and the deadline put in, in whatever order the translation has them."""
+    parts = re.split(r"%\((tail|deadline)\)s", revocation_sms())
+    body = literal("", String)
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            piece = literal(part.replace("%%", "%"), String) if part else None
+        elif part == "tail":
+            piece = func.substr(Card.number, 13, 4)
+        else:
+            piece = literal(deadline_text, String)
+        if piece is not None:
+            body = body + piece
+    return body
+
+
+def _tell_holders(conn: Connection, chosen: tuple, deadlines: set[datetime], at) -> None:
+    """One SMS per chosen card into the outbox, in the batch's transaction: one INSERT … SELECT per
+    distinct deadline in the batch (at midnight, one), the text made in SQL from one template."""
+    for deadline in sorted(deadlines):
+        same_deadline = (Card.deadline_at == literal(deadline, UTCDateTime()),) if len(deadlines) > 1 else ()
+        conn.execute(insert(SmsMessage).from_select(
+            ["to_phone", "body", "created_at"],
+            select(Card.phone, _sms_body(wib(deadline)), at).where(*chosen, *same_deadline),
+        ))
+
+
 def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     """Revoke up to `batch_size` expired cards, oldest deadline first; flush, never commit.
 
@@ -86,10 +128,10 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
     db.session.flush()  # the statements below bypass the session: what it holds must be in the database first
     conn = db.session.connection()
     expired = _expired(now)
-    ids = _pick(conn, expired, batch_size)
-    if not ids:
+    picked = _pick(conn, expired, batch_size)
+    if not picked:
         return RevokedBatch()
-    chosen = (_among(conn, ids), *expired)
+    chosen = (_among(conn, [card.id for card in picked]), *expired)
     at = literal(now, UTCDateTime())
     returned = conn.execute(insert(LedgerEntry).from_select(
         ["kind", "card_id", "amount", "created_at"],
@@ -106,6 +148,7 @@ def revoke_batch(now: datetime, batch_size: int) -> RevokedBatch:
         ),
         execution_options={"preserve_rowcount": True},  # psycopg reports -1 for INSERT … SELECT otherwise
     ).rowcount
+    _tell_holders(conn, chosen, {card.deadline_at for card in picked}, at)
     revoked_waves = conn.execute(
         update(Card).where(*chosen)
         .values(status=CardStatus.REVOKED, revoked_at=now, revoke_reason=REASON, balance=0)

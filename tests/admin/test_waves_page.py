@@ -46,6 +46,7 @@ def waves_state():
 def portal_time():
     """The demo offset is process-global: put it back whatever the test did."""
     yield
+    portal_clock.share_offset(None)
     portal_clock.set_offset(timedelta(0))
 
 

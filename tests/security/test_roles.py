@@ -59,6 +59,7 @@ IN_AREA = {
     "admin.add_category": lambda w: {},
     "admin.rename": lambda w: {"category_id": w.category},
     "admin.demo_clock": lambda w: {},
+    "admin.demo_clock_wave_deadline": lambda w: {},
     "admin.grant": lambda w: {"provider_id": w.other_provider},
     "admin.withdraw": lambda w: {"provider_id": w.other_provider},
     "admin.import_result": lambda w: {"event_id": 999_999},
