@@ -92,4 +92,6 @@ AUDIT_ACTION = {
     "programme.edit": _l("Programme edited"),
     "card.issue": _l("Card issued"),
     "card.import": _l("Cards uploaded (CSV)"),
+    "account.claim_start": _l("NIK claim: code sent to the card's phone"),
+    "account.claim": _l("NIK claimed by the card holder (account moved, sessions ended)"),
 }

@@ -1,10 +1,13 @@
 """HP Simulasi and the demo world."""
+import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Card, Category, Offering, Programme, Provider
 from tests.auth.test_register import register
 from tests.factories import create_user
+
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
 
 
 def test_hp_simulasi_shows_the_activation_code_newest_first(make_app, clock):
