@@ -142,6 +142,7 @@ def complete_claim(claim: AccountClaim, code: str, ip: str, now: datetime) -> tu
     proven = claim.phone == claim.card_phone
     account.activated_at = now if proven else None
     claim.completed_at = now
+    claim.password_hash = ""  # the account has it now: no second copy lingers
     db.session.flush()
     record(Actor(account, ip), "account.claim", f"user:{account.id}", now, nik=mask_nik(account.nik),
            card=claim.card_id, email_changed=before["email"] != claim.email,

@@ -88,6 +88,7 @@ def test_the_holder_claims_the_account_back_and_the_squatter_is_out(app, sms, cl
     db.session.refresh(account)
     assert (account.nik, account.email, account.phone) == (NIK, "siti.asli@contoh.id", PHONE)
     assert account.session_version == version + 1 and account.activated_at is not None
+    assert db.session.scalar(select(AccountClaim.password_hash)) == ""  # no second copy of the hash lingers
 
     # the squatter's session is over, and their password no longer opens the account
     assert squatter.get("/portofolio/").status_code == 302
