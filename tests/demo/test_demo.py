@@ -99,3 +99,20 @@ def test_demo_seed_refuses_outside_demo_mode(make_app):
     with app.app_context():  # the command must see this app, not the suite's
         result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code != 0 and "only in demo mode" in result.output
+
+
+def test_the_demo_seed_records_every_demo_person_and_the_presenter_s_newcomer(runner, client, sms, clock):
+    from portal.models import PopulationRecord, User
+    from portal.services.population import SimulatedRegistry
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    registry = SimulatedRegistry()
+    for nik, name in db.session.execute(select(User.nik, User.full_name)).all():  # every demo account's person
+        assert db.session.scalar(select(PopulationRecord.full_name).where(PopulationRecord.nik == nik)) == name
+    assert registry.matches("3273014508950011", "Rina Marlina", "Sri Wahyuni")  # the README's presenter script
+    assert db.session.scalar(select(User.id).where(User.nik == "3273014508950011")) is None
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0  # idempotent: no second record, no error
+    assert db.session.scalar(select(func.count()).select_from(PopulationRecord)) == 7
+
+    page = register(client, NIK="3273014508950011", **{"Nama Lengkap": "Rina Marlina", "Email": "rina@contoh.id"})
+    assert page.request.path == "/aktivasi"
