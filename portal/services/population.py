@@ -19,6 +19,7 @@ from typing import Protocol
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from portal.clock import today_wib
 from portal.extensions import db
@@ -87,16 +88,22 @@ def record_person(nik: str, full_name: str, mother_maiden_name: str | None, now:
         raise DomainError(_l("A name has at most %(max)d characters.", max=MAX_NAME), "name")
     record = find_record(nik)
     if record is not None:
-        if name_key(record.full_name) != name_key(full_name):
-            raise DomainError(_l("The population registry has another name for this NIK."), "name")
-        if mother and name_key(record.mother_maiden_name) != name_key(mother):
-            raise DomainError(_l("The population registry has another mother's maiden name for this NIK."),
-                              "mother")
-        return record
+        return _same_person(record, full_name, mother)
     if not name_key(mother):
         raise DomainError(_l("This NIK is not in the population registry yet: give the mother's maiden name "
                              "to record the person."), "mother")
     record = PopulationRecord(nik=nik, full_name=full_name, mother_maiden_name=mother, created_at=now)
-    db.session.add(record)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(record)
+    except IntegrityError:  # a racing issuer recorded this NIK first: it must be the same person
+        return _same_person(find_record(nik), full_name, mother)
+    return record
+
+
+def _same_person(record: PopulationRecord, full_name: str, mother: str) -> PopulationRecord:
+    if name_key(record.full_name) != name_key(full_name):
+        raise DomainError(_l("The population registry has another name for this NIK."), "name")
+    if mother and name_key(record.mother_maiden_name) != name_key(mother):
+        raise DomainError(_l("The population registry has another mother's maiden name for this NIK."), "mother")
     return record
