@@ -550,7 +550,8 @@ def seed_participants(count: int, wave_number: int, accepted_at: datetime, now: 
          "updated_at": now} for i in people])
     result = []
     for i in people:
-        card = issue_card(nik_for(i), f"Peserta Uji {i:05d}", phone_for(i), wave_number, accepted_at, now)
+        card = issue_card(nik_for(i), f"Peserta Uji {i:05d}", phone_for(i), wave_number, accepted_at, now,
+                          mother="Sri Wahyuni")
         result.append(Participant(ids[nik_for(i)], 1, card.number, card.phone))
         if len(result) % 2000 == 0:
             db.session.flush()

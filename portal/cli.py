@@ -16,6 +16,7 @@ from portal.unit_of_work import transaction
 demo_cli = AppGroup("demo", help="The demo world (only in demo mode).")
 prakerja_cli = AppGroup("prakerja", help="Waves and cards.")
 ledger_cli = AppGroup("ledger", help="The money ledger.")
+population_cli = AppGroup("population", help="The simulated population registry (Dukcapil).")
 
 
 def _demo_mode_only(command: str) -> None:
@@ -96,13 +97,15 @@ def open_wave_command(number: int, quota: int, opened_at: str | None, accepted_o
 @click.option("--phone", required=True, help="Registered mobile number; OTP codes go there.")
 @click.option("--wave", "wave_number", type=int, required=True)
 @click.option("--accepted-at", help="ISO time of acceptance (default now; WIB when no offset is given).")
-def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accepted_at: str | None) -> None:
-    """Issue a Kartu Prakerja and print its number."""
+@click.option("--mother", help="Mother's maiden name: needed when the NIK is not in the population registry yet.")
+def issue_card_command(nik: str, name: str, phone: str, wave_number: int, accepted_at: str | None,
+                       mother: str | None) -> None:
+    """Issue a Kartu Prakerja and print its number (the holder must be, or becomes, a known person)."""
     from portal.services.cards import issue_card
 
     try:
         with transaction():
-            card = issue_card(nik, name, phone, wave_number, _instant(accepted_at), clock.now())
+            card = issue_card(nik, name, phone, wave_number, _instant(accepted_at), clock.now(), mother=mother)
     except DomainError as error:
         raise click.ClickException(str(error.message)) from None
     click.echo(card.number)
@@ -141,9 +144,26 @@ def ledger_check() -> None:
     click.echo("Ledger balanced.")
 
 
+@population_cli.command("add")
+@click.option("--nik", required=True)
+@click.option("--name", required=True, help="Full name, as on the KTP.")
+@click.option("--mother", required=True, help="Mother's maiden name (Nama Ibu Kandung).")
+def population_add(nik: str, name: str, mother: str) -> None:
+    """Record a person in the simulated registry, so that they can create a Sisnaker account."""
+    from portal.services.nik import mask_nik
+    from portal.services.population import record_person
+
+    try:
+        with transaction():
+            record = record_person(nik.strip(), name, mother, clock.now())
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"Known to the registry: {mask_nik(record.nik)} {record.full_name}.")
+
+
 def register(app) -> None:
     from portal.scheduler import register_commands
 
-    for group in (demo_cli, prakerja_cli, ledger_cli):
+    for group in (demo_cli, prakerja_cli, ledger_cli, population_cli):
         app.cli.add_command(group)
     register_commands(app)

@@ -67,6 +67,9 @@ def base_settings() -> dict:
         "SMS_HTTP_TIMEOUT": float(os.environ.get("SMS_HTTP_TIMEOUT", "5")),  # seconds, per attempt
         "SMS_HTTP_RETRIES": int(os.environ.get("SMS_HTTP_RETRIES", "2")),  # so 3 attempts in all
         "SMS_HTTP_BACKOFF": float(os.environ.get("SMS_HTTP_BACKOFF", "0.2")),  # seconds, doubled each retry
+        # Who answers "is this NIK this person?": `simulated` (the population_records table) or
+        # `package.module:ClassName`, a class with the PopulationRegistry interface (the real Dukcapil service).
+        "POPULATION_REGISTRY": os.environ.get("POPULATION_REGISTRY", "simulated"),
         "OTP_LIFETIME": timedelta(minutes=10),
         "OTP_MAX_FAILURES": 5,
         "OTP_MAX_SENDS": 5,
@@ -86,6 +89,7 @@ def base_settings() -> dict:
         # Codes sent to one phone, registration, reset and payment together.
         "RATELIMIT_OTP_PHONE": os.environ.get("RATELIMIT_OTP_PHONE", "5 per 10 minutes"),
         "RATELIMIT_CARD_TRIES": os.environ.get("RATELIMIT_CARD_TRIES", "10 per hour"),  # per account
+        "RATELIMIT_CLAIM_NIK": os.environ.get("RATELIMIT_CLAIM_NIK", "10 per hour"),  # Klaim NIK ini, per NIK
         # Consecutive wrong passwords that lock an account until "Kendala Masuk ke Akun?" resets it.
         "LOGIN_LOCK_AFTER": int(os.environ.get("LOGIN_LOCK_AFTER", "10")),
         "CATALOGUE_PAGE_SIZE": 12,

@@ -13,7 +13,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from portal.extensions import db, limiter
-from portal.models import OtpPurpose, User
+from portal.models import AccountClaim, OtpPurpose, User
 from portal.services import DomainError
 from portal.services.accounts import normalise_phone, phone_for_login
 from portal.services.otp import find_challenge
@@ -84,6 +84,22 @@ def _payment_phone() -> str:
     return _phone_key(card.phone if card else None)
 
 
+def _pending_claim() -> AccountClaim | None:
+    claim_id = (session.get("claim") or {}).get("claim_id")
+    return db.session.get(AccountClaim, claim_id) if isinstance(claim_id, int) else None
+
+
+def _claim_phone() -> str:
+    claim = _pending_claim()  # the card's registered phone: the claim's code goes there
+    return _phone_key(claim.card_phone if claim else None)
+
+
+def _claim_nik() -> str:
+    claim = _pending_claim()
+    user = db.session.get(User, claim.user_id) if claim else None
+    return _pseudonym("nik", user.nik) if user else f"ip:{get_remote_address()}"
+
+
 def _account() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
 
@@ -109,5 +125,9 @@ registration_phone_limit = _otp_phone_limit(_registration_phone)
 activation_phone_limit = _otp_phone_limit(_activation_phone)
 reset_phone_limit = _otp_phone_limit(_reset_phone)
 payment_phone_limit = _otp_phone_limit(_payment_phone)
+claim_phone_limit = _otp_phone_limit(_claim_phone)
+# Every step of Klaim NIK ini, per NIK claimed, from any address and any claim.
+claim_nik_limit = limiter.shared_limit(_setting("RATELIMIT_CLAIM_NIK"), scope="claim-nik", key_func=_claim_nik,
+                                      methods=["POST"])
 # Kartu Prakerja numbers typed at Daftar, per account (from any address).
 card_tries_limit = limiter.limit(_setting("RATELIMIT_CARD_TRIES"), key_func=_account, methods=["POST"])

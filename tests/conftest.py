@@ -115,6 +115,12 @@ def make_app(app, base_app):
 
 
 @pytest.fixture
+def siti_is_known(app):
+    """The factories' Siti in the population registry: Buat Akun checks NIK, name and mother there."""
+    return factories.create_person()
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

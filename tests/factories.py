@@ -9,13 +9,26 @@ from sqlalchemy import select, update
 
 from portal import clock
 from portal.extensions import db
-from portal.models import Card, Category, LedgerEntry, Offering, ParticipantProfile, Programme, Provider, User, Wave
+from portal.models import (
+    Card,
+    Category,
+    LedgerEntry,
+    Offering,
+    ParticipantProfile,
+    PopulationRecord,
+    Programme,
+    Provider,
+    User,
+    Wave,
+)
 from portal.services.cards import issue_card
 from portal.services.passwords import hash_password
+from portal.services.population import record_person
 
 NIK = "3273014508950003"  # Jawa Barat, perempuan, lahir 5 Agustus 1995
 PASSWORD = "kopi susu gula aren"
 PHONE = "+6281234567890"
+MOTHER = "Sri Wahyuni"  # the mother's maiden name of every factory person
 _serial = count(1)
 
 
@@ -34,7 +47,7 @@ def create_user(
 ) -> User:
     n = next(_serial)
     user = User(
-        nik=nik, full_name=full_name, mother_maiden_name="Sri Wahyuni",
+        nik=nik, full_name=full_name, mother_maiden_name=MOTHER,
         email=email or f"peserta{n}@contoh.id", phone=phone or (PHONE if nik == NIK else f"+62813{n:08d}"),
         password_hash=_hash(password),
         role=role, created_at=_now(), activated_at=_now() if active else None,
@@ -42,6 +55,13 @@ def create_user(
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def create_person(nik: str = NIK, full_name: str = "Siti Rahmawati", mother: str = MOTHER) -> PopulationRecord:
+    """A person the simulated population registry (Dukcapil) knows: who may open an account."""
+    record = record_person(nik, full_name, mother, _now())
+    db.session.commit()
+    return record
 
 
 def create_participant(user: User | None = None, **user_kwargs) -> User:
@@ -128,6 +148,7 @@ def create_card(
     card = issue_card(
         nik=user.nik if user else kw.pop("nik", NIK), name=user.full_name if user else "Siti Rahmawati",
         phone=phone, wave_number=wave.number, accepted_at=accepted_at or _now(), now=_now(),
+        mother=kw.pop("mother", MOTHER),
     )
     if balance is not None:  # a card that already spent part of its balance elsewhere
         spent = card.balance - balance

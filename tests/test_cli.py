@@ -1,11 +1,11 @@
 """The command line: issue a card, open a wave, check the ledger."""
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.clock import WIB
 from portal.extensions import db
-from portal.models import Card, LedgerEntry, Wave
+from portal.models import Card, LedgerEntry, PopulationRecord, Wave
 from portal.services.cards import is_valid_card_number
 from tests.factories import NIK, create_card, create_wave
 
@@ -13,7 +13,8 @@ from tests.factories import NIK, create_card, create_wave
 def test_issue_card_prints_the_new_number(runner):
     create_wave(number=17)
     result = runner.invoke(args=["prakerja", "issue-card", "--nik", NIK, "--name", "Siti Rahmawati",
-                                 "--phone", "0812 3456 7890", "--wave", "17", "--accepted-at", "2021-03-09T10:00"])
+                                 "--phone", "0812 3456 7890", "--wave", "17", "--accepted-at", "2021-03-09T10:00",
+                                 "--mother", "Sri Wahyuni"])
     assert result.exit_code == 0, result.output
     number = result.output.strip()
     card = db.session.scalar(select(Card))
@@ -26,6 +27,41 @@ def test_issue_card_explains_refusals(runner):
                                  "--wave", "99"])
     assert result.exit_code != 0 and "gelombang 99" in result.output.lower()
     assert db.session.scalar(select(Card)) is None
+
+
+def test_issue_card_to_a_person_the_registry_does_not_know_needs_the_mother(runner):
+    create_wave(number=17)
+    card = ["prakerja", "issue-card", "--nik", NIK, "--name", "Siti Rahmawati", "--phone", "0812 3456 7890",
+            "--wave", "17"]
+    refused = runner.invoke(args=card)
+    assert refused.exit_code != 0 and "isi nama ibu kandung" in refused.output
+    assert db.session.scalar(select(Card)) is None and db.session.scalar(select(PopulationRecord)) is None
+
+    assert runner.invoke(args=card + ["--mother", "Sri Wahyuni"]).exit_code == 0
+    record = db.session.scalar(select(PopulationRecord))
+    assert (record.nik, record.full_name, record.mother_maiden_name) == (NIK, "Siti Rahmawati", "Sri Wahyuni")
+
+
+def test_issue_card_to_a_known_person_needs_their_registered_name(runner):
+    create_wave(number=17)
+    assert runner.invoke(args=["population", "add", "--nik", NIK, "--name", "SITI RAHMAWATI",
+                               "--mother", "Sri Wahyuni"]).exit_code == 0
+    other = runner.invoke(args=["prakerja", "issue-card", "--nik", NIK, "--name", "Budi", "--phone", "081234567890",
+                                "--wave", "17"])
+    assert other.exit_code != 0 and "tidak sesuai dengan nama NIK ini" in other.output
+    same = runner.invoke(args=["prakerja", "issue-card", "--nik", NIK, "--name", "Siti  Rahmawati",
+                               "--phone", "081234567890", "--wave", "17"])
+    assert same.exit_code == 0, same.output
+
+
+def test_population_add(runner):
+    done = runner.invoke(args=["population", "add", "--nik", NIK, "--name", "Siti Rahmawati", "--mother", "Sri W"])
+    assert done.exit_code == 0 and "327301••••••0003 Siti Rahmawati" in done.output
+    again = runner.invoke(args=["population", "add", "--nik", NIK, "--name", "Siti Rahmawati", "--mother", "Ani"])
+    assert again.exit_code != 0 and "nama ibu kandung ini tidak sesuai" in again.output.lower()
+    bad = runner.invoke(args=["population", "add", "--nik", "123", "--name", "Siti", "--mother", "Ani"])
+    assert bad.exit_code != 0 and "16 angka" in bad.output
+    assert db.session.scalar(select(func.count()).select_from(PopulationRecord)) == 1
 
 
 def test_open_wave(runner):

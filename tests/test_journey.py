@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.models import Enrollment
 from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
-from tests.factories import create_offering, create_programme, create_wave
+from tests.factories import create_offering, create_person, create_programme, create_wave
 from tests.support.codes import MemoryCodes, OutboxCodes
 from tests.support.journey import AsyncJourney, Journey, Person, link
 from tests.support.sms_gateway import SmsGateway
@@ -30,6 +30,7 @@ TOKEN = "token-gateway-uji"
 
 
 def _catalogue():
+    create_person(RINA.nik, RINA.name, RINA.mother)  # Buat Akun asks the population registry first
     programme = create_programme(title="Pemrograman Web Dasar dengan PHP dan MySQL")
     offering = create_offering(programme=programme, price=750_000)
     create_wave(number=17)
@@ -83,7 +84,7 @@ def test_from_buat_akun_to_mulai_pelatihan(app, client, runner, clock):
 
 def _card_for(person: Person) -> str:
     now = portal_clock.now()
-    number = issue_card(person.nik, person.name, person.phone, 17, now, now).number
+    number = issue_card(person.nik, person.name, person.phone, 17, now, now, mother=person.mother).number
     db.session.commit()
     return number
 

@@ -1,6 +1,8 @@
 """Every response carries the security headers; HSTS only in production (HTTPS)."""
 import pytest
 
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
+
 PAGES = ["/", "/masuk", "/pelatihan/", "/tidak-ada", "/static/css/portal.css"]
 
 

@@ -15,6 +15,7 @@ from portal.forms import PortalForm
 from portal.models import Category
 from portal.services import DomainError
 from portal.services.accounts import LoginRefused
+from portal.services.claims import NikTaken
 from portal.services.otp import OtpRejected
 from portal.services.purchases import PriceChanged
 from portal.services.sms import SmsNotSent
@@ -131,4 +132,5 @@ def test_only_wrong_guesses_and_voided_codes_keep_their_writes():
         seen.add(kind)
         keepers |= {kind} if kind.keeps_writes else set()
         todo += [sub for sub in kind.__subclasses__() if sub not in seen and sub.__module__.startswith("portal.")]
-    assert keepers == {OtpRejected, LoginRefused, PriceChanged}
+    # NikTaken keeps the claim offer it carries (what the holder typed, the password hashed), no count.
+    assert keepers == {OtpRejected, LoginRefused, PriceChanged, NikTaken}

@@ -42,6 +42,7 @@ with app.app_context():
     from portal.demo.sessions import seed_training_sessions
     from portal.models.catalogue import Category, Offering, Programme, Provider
     from portal.services.cards import issue_card
+    from portal.services.population import record_person
     from portal.services.waves import open_wave
 
     spec = json.load(sys.stdin)
@@ -62,7 +63,10 @@ with app.app_context():
     db.session.flush()
     seed_training_sessions()
     open_wave(spec["wave"], len(spec["people"]), now)
-    cards = [issue_card(p["nik"], p["name"], p["phone"], spec["wave"], now, now).number for p in spec["people"]]
+    cards = [issue_card(p["nik"], p["name"], p["phone"], spec["wave"], now, now, mother=p["mother"]).number
+             for p in spec["people"]]
+    for p in spec.get("population", []):  # people the registry knows who hold no card (yet)
+        record_person(p["nik"], p["name"], p["mother"], now)
     db.session.commit()
     print("SEED " + json.dumps({"cards": cards, "offerings": [o.id for o in offerings]}))
 """

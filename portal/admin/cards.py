@@ -67,7 +67,7 @@ def issue():
     if form.validate_on_submit():
         with unit_of_work(form) as work:
             card = issue_one_card(current_actor(), form.nik.data, form.name.data, form.phone.data,
-                                  form.wave_number(), form.accepted_at.data, clock.now())
+                                  form.wave_number(), form.accepted_at.data, clock.now(), mother=form.mother.data)
         if work.done:
             return redirect(url_for("admin.cards", kartu=card.id, _anchor="new-card"))
     return _page(issue=form)

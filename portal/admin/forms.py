@@ -169,6 +169,8 @@ class IssueCardForm(_WaveChoice, PortalForm):
     nik = StringField("NIK", [required(), max_length(40)], render_kw={"inputmode": "numeric", "autocomplete": "off"})
     name = StringField(_l("Full name"), [required(), max_length(MAX_NAME)], render_kw={"autocomplete": "off"})
     phone = TelField(_l("Mobile number"), [required(), max_length(20)], render_kw={"autocomplete": "off"})
+    mother = StringField(_l("Mother's maiden name"), [Optional(), max_length(MAX_NAME)],
+                         render_kw={"autocomplete": "off"})
     wave = _wave_field()
     accepted_at = _accepted_field()
     submit = SubmitField(_l("Issue card"))

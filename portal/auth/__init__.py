@@ -4,6 +4,7 @@ from flask import Blueprint
 bp = Blueprint("auth", __name__)
 
 from portal.auth import (
+    claim,  # noqa: E402,F401
     recovery,  # noqa: E402,F401
     views,  # noqa: E402,F401
 )

@@ -51,3 +51,12 @@ class ResetForm(PortalForm):
         _l("Repeat new password"), [required(), EqualTo("password", message=_l("The passwords do not match."))]
     )
     submit = SubmitField(_l("Save new password"))
+
+
+class ClaimStartForm(PortalForm):
+    submit = SubmitField(_l("Claim this NIK"))
+
+
+class ClaimCodeForm(PortalForm):
+    code = StringField(_l("OTP code"), CODE_FIELD)
+    submit = SubmitField(_l("Verify"))

@@ -8,6 +8,7 @@ from flask_login import current_user, login_user, logout_user
 from portal import clock
 from portal.access import public
 from portal.auth import bp
+from portal.auth.claim import offer_claim_page
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
 from portal.auth.resend import resend_and_report
 from portal.extensions import db
@@ -15,6 +16,7 @@ from portal.limits import activation_phone_limit, login_account_limit, login_lim
 from portal.models import OtpPurpose, User
 from portal.redirects import safe_next
 from portal.services import accounts
+from portal.services.claims import NikTaken
 from portal.services.otp import find_challenge, seconds_until_resend
 from portal.services.sessions import end_sessions
 from portal.unit_of_work import unit_of_work
@@ -37,11 +39,13 @@ def register():
         return redirect(url_for("main.index"))
     form = RegisterForm()
     if form.validate_on_submit():
-        with unit_of_work(form) as work:
+        with unit_of_work(form, handled=NikTaken) as work:  # the claim offer is kept: NikTaken.keeps_writes
             user, challenge = accounts.register_account(
                 form.nik.data.strip(), form.full_name.data, form.mother_maiden_name.data, form.email.data,
                 form.phone.data, form.password.data, clock.now(),
             )
+        if isinstance(work.error, NikTaken):
+            return offer_claim_page(form, work.error)
         if work.done:
             session["activation"] = {"user_id": user.id, "challenge_id": challenge.id}
             flash(_("Your account is created. Enter the code we sent by SMS to activate it."), "success")

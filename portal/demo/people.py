@@ -17,6 +17,7 @@ from portal.services.cards import days_left, issue_card
 from portal.services.learning import mark_session_done, sessions_with_progress, start_training
 from portal.services.participants import save_participant_profile
 from portal.services.passwords import hash_password
+from portal.services.population import find_record, record_person
 from portal.services.purchases import buy_training
 from portal.services.revocation import revoke_batch
 
@@ -37,24 +38,39 @@ class DemoPerson:
     card_wave: int | None = None  # accepted when that wave opened
     buys: bool = False
     provider: str | None = None  # the lembaga a staff account belongs to
+    mother: str = "Sri Wahyuni"  # the mother's maiden name in the population registry
 
 
 PEOPLE = (
     DemoPerson("fresh", _l("Participant, new card (29 days left)"), "3273014508950003", "Siti Rahmawati",
                "siti@demo.prakerja.id", "+6281200000001", card_wave=17),
     DemoPerson("last-day", _l("Participant, last day (1 day left)"), "3578061203900002", "Agus Setiawan",
-               "agus@demo.prakerja.id", "+6281200000002", card_wave=16),
+               "agus@demo.prakerja.id", "+6281200000002", card_wave=16, mother="Suryani"),
     DemoPerson("bought", _l("Participant whose training waits for the provider's confirmation"),
                "3471025511980001", "Dewi Lestari", "dewi@demo.prakerja.id", "+6281200000003", card_wave=16,
-               buys=True),
+               buys=True, mother="Kartini"),
     DemoPerson("revoked", _l("Participant whose card was revoked (blacklisted)"), "3374011507920006",
-               "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12),
+               "Joko Susilo", "joko@demo.prakerja.id", "+6281200000006", card_wave=12, mother="Sumarni"),
     DemoPerson("provider", _l("Training provider staff"), "3171022002850004", "Bambang Wijaya",
                "lembaga@demo.prakerja.id", "+6281200000004", role=Role.PROVIDER_STAFF,
-               provider="LPK Cipta Karya Mandiri"),
+               provider="LPK Cipta Karya Mandiri", mother="Tuminah"),
     DemoPerson("admin", _l("Admin (programme management, PMO)"), "3171034107880005", "Rina Kusuma",
-               "admin@demo.prakerja.id", "+6281200000005", role=Role.ADMIN),
+               "admin@demo.prakerja.id", "+6281200000005", role=Role.ADMIN, mother="Endang Rahayu"),
 )
+
+# People the population registry knows who have no account yet: the README's presenter creates
+# Rina's with Buat Akun (NIK 3273014508950011, Rina Marlina, mother's maiden name Sri Wahyuni).
+NEWCOMERS = (("3273014508950011", "Rina Marlina", "Sri Wahyuni"),)
+
+
+def seed_population(now: datetime) -> int:
+    """Every demo person and newcomer in the simulated population registry; idempotent by NIK."""
+    created = 0
+    for nik, name, mother in [(p.nik, p.name, p.mother) for p in PEOPLE] + list(NEWCOMERS):
+        if find_record(nik) is None:
+            record_person(nik, name, mother, now)
+            created += 1
+    return created
 
 
 def seed_waves(now: datetime) -> int:
@@ -72,7 +88,7 @@ def _account(person: DemoPerson, password_hash: str, now: datetime) -> User:
     provider_id = None
     if person.provider:
         provider_id = db.session.scalar(select(Provider.id).where(Provider.name == person.provider))
-    user = User(nik=person.nik, full_name=person.name, mother_maiden_name="Sri Wahyuni", email=person.email,
+    user = User(nik=person.nik, full_name=person.name, mother_maiden_name=person.mother, email=person.email,
                 phone=person.phone, password_hash=password_hash, role=person.role,
                 provider_id=provider_id, created_at=now, activated_at=now)
     db.session.add(user)
@@ -104,6 +120,7 @@ def _work_through(user: User, enrollment, at: datetime) -> None:
 def seed_people(now: datetime) -> int:
     """The demo accounts, their profiles and cards (and one purchase); idempotent by email."""
     seed_waves(now)
+    seed_population(now)
     created = 0
     password_hash = None  # one scrypt hash for all: the password is public, and each costs half a second
     for person in PEOPLE:

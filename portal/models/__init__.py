@@ -22,6 +22,7 @@ from portal.models.learning import (
     TrainingSession,
 )
 from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage
+from portal.models.population import AccountClaim, PopulationRecord
 from portal.models.prakerja import (
     BlacklistEntry,
     Card,
@@ -62,6 +63,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "RunTrigger",
+    "AccountClaim",
     "AuditAction",
     "AuditEvent",
     "Certificate",
@@ -78,6 +80,7 @@ __all__ = [
     "Offering",
     "OtpChallenge",
     "ParticipantProfile",
+    "PopulationRecord",
     "Programme",
     "Provider",
     "ReminderSent",

@@ -87,6 +87,8 @@ class AuditAction(StrEnum):
     JOB_RUN = "job.run"
     WAVE_RECYCLE = "wave.recycle"
     DEMO_CLOCK_MOVE = "demo_clock.move"
+    ACCOUNT_CLAIM_START = "account.claim_start"
+    ACCOUNT_CLAIM = "account.claim"
 
 
 class AuditEvent(db.Model):

@@ -12,11 +12,12 @@ from portal.models.types import UTCDateTime
 
 
 class OtpPurpose(StrEnum):
-    """What a code proves: an account's phone, a password reset, or a card payment."""
+    """What a code proves: an account's phone, a password reset, a card payment, or a NIK claim."""
 
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"
     CARD_PAYMENT = "card_payment"
+    ACCOUNT_CLAIM = "account_claim"  # the card holder proves the card's phone to take back their NIK
 
 
 class OtpChallenge(db.Model):

@@ -16,11 +16,15 @@ from portal.clock import today_wib
 from portal.extensions import db
 from portal.models import OtpChallenge, OtpPurpose, User
 from portal.services import DomainError
+from portal.services.claims import offer_claim
 from portal.services.nik import parse_nik
 from portal.services.otp import TooManyCodes, otp_minutes, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
+from portal.services.population import registry
 
 _BAD_LOGIN = _l("The NIK/email or password is wrong.")
+IDENTITY_UNKNOWN = _l("The NIK, full name and mother's maiden name do not match the population registry "
+                      "(Dukcapil). Check them against your KTP and family card (Kartu Keluarga).")
 
 
 class LoginRefused(DomainError):
@@ -74,13 +78,21 @@ def reset_sms(code: str) -> str:
 def register_account(
     nik: str, full_name: str, mother_maiden_name: str, email: str, phone: str, password: str, now: datetime
 ) -> tuple[User, OtpChallenge]:
-    """Create an inactive account and send its activation code. Raises DomainError on bad input."""
+    """Create an inactive account and send its activation code. Raises DomainError on bad input.
+
+    The NIK, full name and mother's maiden name must match the population registry
+    (`population.registry()`), checked before anything else about the NIK is said. When they match
+    but the NIK already has an account, raises `claims.NikTaken`, carrying the offer to claim it.
+    """
     parse_nik(nik, today_wib(now))
     email = normalise_email(email)
     phone = normalise_phone(phone)
     check_password(password, (nik, full_name, email.split("@")[0]))
-    if db.session.scalar(select(User.id).where(User.nik == nik)):
-        raise DomainError(_l("This NIK already has an account. Log in, or use “Kendala Masuk ke Akun?”."), "nik")
+    if not registry().matches(nik, full_name, mother_maiden_name):
+        raise DomainError(IDENTITY_UNKNOWN)  # one message: a stranger must not learn whether the NIK exists
+    holder = db.session.scalar(select(User).where(User.nik == nik))
+    if holder is not None:  # only someone who knows the identity gets here: offer them the claim
+        raise offer_claim(holder, email, phone, password, now)
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise DomainError(_l("This email is already used by another account."), "email")
     if db.session.scalar(select(User.id).where(User.phone == phone)):

@@ -32,7 +32,9 @@ from portal.services.nik import mask_nik
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_NAME = 120  # Card.holder_name
-HEADERS = (("nik", "nama", "hp"), ("nik", "name", "phone"))
+# The mother's maiden name is needed for a person the population registry does not know yet.
+HEADERS = (("nik", "nama", "hp"), ("nik", "name", "phone"), ("nik", "nama", "hp", "nama_ibu"),
+           ("nik", "name", "phone", "mother"))
 _WORKBOOK_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0")  # .xlsx (zip) and old .xls
 
 
@@ -52,7 +54,7 @@ class ImportReport:
 class CardFile:
     """A parsed upload: rows to issue, and records refused before issuing (wrong column count)."""
 
-    rows: list[tuple[int, str, str, str]]
+    rows: list[tuple[str | int, ...]]  # (line, nik, name, phone) or (line, nik, name, phone, mother)
     unreadable: list[tuple[int, str]]
 
 
@@ -75,12 +77,13 @@ def _require_wave(wave_number: int) -> None:
 
 
 def issue_one_card(actor: Actor, nik: str, name: str, phone: str, wave_number: int,
-                   accepted_at: datetime | None, now: datetime) -> Card:
-    """Issue one card (see `cards.issue_card` for the rules) and record who did it."""
+                   accepted_at: datetime | None, now: datetime, mother: str | None = None) -> Card:
+    """Issue one card (see `cards.issue_card` for the rules, the population record among them) and
+    record who did it."""
     accepted_at = _checked_accepted_at(accepted_at, now)
     if len(" ".join(name.split())) > MAX_NAME:
         raise DomainError(_l("The name has at most %(max)d characters.", max=MAX_NAME), "name")
-    card = issue_card("".join(nik.split()), name, phone, wave_number, accepted_at, now)
+    card = issue_card("".join(nik.split()), name, phone, wave_number, accepted_at, now, mother=mother or None)
     record(actor, "card.issue", f"card:{card.id}", now, wave=wave_number, nik=mask_nik(card.holder_nik),
            accepted_at=accepted_at.isoformat())
     return card
@@ -88,8 +91,9 @@ def issue_one_card(actor: Actor, nik: str, name: str, phone: str, wave_number: i
 
 def read_card_file(stream: BinaryIO) -> CardFile:
     """Parse an uploaded CSV: UTF-8 (with or without BOM), comma or semicolon, header `nik,nama,hp`
-    or `nik,name,phone`, at most MAX_ROWS rows and MAX_BYTES bytes. Raises DomainError("file")
-    when the file cannot be read at all; line numbers count the header as line 1."""
+    or `nik,name,phone` (each optionally followed by `nama_ibu` / `mother`), at most MAX_ROWS rows and
+    MAX_BYTES bytes. Raises DomainError("file") when the file cannot be read at all; line numbers
+    count the header as line 1."""
     raw = stream.read(MAX_BYTES + 1)
     if len(raw) > MAX_BYTES:
         raise DomainError(_l("The file is larger than 1 MB. Split it into smaller files."), "file")
@@ -109,7 +113,7 @@ def read_card_file(stream: BinaryIO) -> CardFile:
     delimiter = next((d for d in (",", ";") if _header(first_line.split(d)) in HEADERS), None)
     if delimiter is None:
         raise DomainError(_l("The first line must be the header nik,nama,hp (or nik,name,phone)."), "file")
-    return _records(text, delimiter)
+    return _records(text, delimiter, len(_header(first_line.split(delimiter))))
 
 
 def _header(cells: list[str]) -> tuple[str, ...]:
@@ -119,7 +123,7 @@ def _header(cells: list[str]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def _records(text: str, delimiter: str) -> CardFile:
+def _records(text: str, delimiter: str, columns: int = 3) -> CardFile:
     # Not strict: an unclosed quote makes one record of several lines, which is reported, not lost.
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, skipinitialspace=True)
     rows, unreadable, count = [], [], 0
@@ -132,7 +136,7 @@ def _records(text: str, delimiter: str) -> CardFile:
             except StopIteration:
                 break
             cells = [c.strip() for c in cells]
-            while len(cells) > 3 and not cells[-1]:
+            while len(cells) > columns and not cells[-1]:
                 cells.pop()  # trailing empty columns, as spreadsheets write them
             if not any(cells):
                 continue
@@ -143,9 +147,12 @@ def _records(text: str, delimiter: str) -> CardFile:
             if reader.line_num != start or any("\n" in c or "\r" in c for c in cells):
                 unreadable.append((start, _("This record runs over lines %(first)d to %(last)d: check the "
                                             "quotation marks.", first=start, last=reader.line_num)))
-            elif len(cells) != 3:
+            elif len(cells) != columns and columns == 3:
                 unreadable.append((start, _("Expected 3 columns (NIK, name, phone); this line has %(n)d.",
                                             n=len(cells))))
+            elif len(cells) != columns:
+                unreadable.append((start, _("Expected 4 columns (NIK, name, phone, mother's maiden name); this "
+                                            "line has %(n)d.", n=len(cells))))
             else:
                 rows.append((start, *cells))
     except csv.Error:
@@ -158,7 +165,7 @@ def _records(text: str, delimiter: str) -> CardFile:
 
 def import_cards(actor: Actor, wave_number: int, rows, accepted_at: datetime | None, now: datetime,
                  unreadable=(), filename: str = "") -> ImportReport:
-    """Issue a card for each (line, nik, name, phone) row into wave `wave_number`.
+    """Issue a card for each (line, nik, name, phone[, mother]) row into wave `wave_number`.
 
     Each row is issued in its own savepoint: a refused row (bad NIK or phone, blacklisted, already
     a card holder, quota exhausted, or a NIK already on an earlier line of the file) is rolled back
@@ -169,7 +176,7 @@ def import_cards(actor: Actor, wave_number: int, rows, accepted_at: datetime | N
     accepted_at = _checked_accepted_at(accepted_at, now)
     report = ImportReport(wave_number=wave_number, filename=filename, at=now)
     rejected, audited, seen = list(unreadable), [], {}
-    for line, nik, name, phone in rows:
+    for line, nik, name, phone, *mother in rows:
         nik = "".join(nik.split())
         if nik in seen:
             rejected.append((line, _("This NIK is also on line %(line)d of the file.", line=seen[nik])))
@@ -181,7 +188,7 @@ def import_cards(actor: Actor, wave_number: int, rows, accepted_at: datetime | N
             continue
         try:
             with db.session.begin_nested():
-                card = issue_card(nik, name, phone, wave_number, accepted_at, now)
+                card = issue_card(nik, name, phone, wave_number, accepted_at, now, mother=next(iter(mother), None))
         except DomainError as error:
             rejected.append((line, str(error.message)))
         else:

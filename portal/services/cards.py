@@ -15,6 +15,7 @@ from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerK
 from portal.services import DomainError
 from portal.services.accounts import normalise_phone
 from portal.services.nik import parse_nik
+from portal.services.population import record_person
 
 TRAINING_BALANCE = 1_000_000  # Rp1.000.000 (2020–21 benefit)
 DAYS_TO_BUY = 30  # Permenko 11/2020 Pasal 20 ayat 1
@@ -61,8 +62,13 @@ def is_blacklisted(nik: str) -> bool:
     return db.session.scalar(select(BlacklistEntry.id).where(BlacklistEntry.nik == nik)) is not None
 
 
-def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: datetime, now: datetime) -> Card:
+def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: datetime, now: datetime,
+               mother: str | None = None) -> Card:
     """Issue a card with the training balance to a person accepted in wave `wave_number`.
+
+    A card holder is a person the programme knows: the NIK and name must match the population
+    registry's record, or, for a NIK without one, `mother` (the mother's maiden name) records it
+    (`population.record_person`).
 
     The wave's quota is taken with a guarded UPDATE, so concurrent issuers never exceed it. The
     balance is granted from the fund as a ledger entry. Raises DomainError on a bad NIK or phone,
@@ -80,6 +86,7 @@ def issue_card(nik: str, name: str, phone: str, wave_number: int, accepted_at: d
     wave = db.session.scalar(select(Wave).where(Wave.number == wave_number))
     if wave is None:
         raise DomainError(_l("There is no wave %(n)d.", n=wave_number), "wave")
+    record_person(nik, name, mother, now)
     taken = db.session.execute(
         update(Wave).where(Wave.id == wave.id, Wave.cards_issued < Wave.quota)
         .values(cards_issued=Wave.cards_issued + 1).execution_options(synchronize_session=False)

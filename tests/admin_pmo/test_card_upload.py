@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import AuditEvent, BlacklistEntry, Card
+from portal.models import AuditEvent, BlacklistEntry, Card, PopulationRecord
 from portal.services import card_import
 from tests.admin_pmo import audit_actions, cards_count, field_error, login_admin, nik, token, upload
 from tests.conftest import START
-from tests.factories import create_card, create_wave
+from tests.factories import create_card, create_person, create_wave
 
 UPLOAD = "/admin/kartu/unggah"
 
@@ -23,6 +23,12 @@ def report(page) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
     rejected = [(int(line), html_lib.unescape(reason)) for line, reason in
                 re.findall(r'<tr class="rejected" data-line="(\d+)">.*?<td class="reason">(.*?)</td>', html)]
     return issued, rejected
+
+
+def known(*people: tuple[int, str]) -> None:
+    """People the population registry knows (by `nik(i)` and name): a 3-column file may issue them."""
+    for i, name in people:
+        create_person(nik(i), name)
 
 
 def csv_file(*lines: str, header: str = "nik,nama,hp", newline: str = "\n") -> bytes:
@@ -41,6 +47,7 @@ def wave13(app, clock):
 
 def test_a_mixed_file_issues_the_good_rows_and_reports_every_bad_one(client, auth, wave13):
     login_admin(auth)
+    known((1, "Ani Lestari"), (6, "Eko"), (7, "Fajar"), (8, "Gita"), (10, "Hadi"))
     content = csv_file(
         f"{nik(1)},Ani Lestari,081234567001",  # 2: issued
         "12345,Budi,081234567002",  # 3: malformed NIK
@@ -82,6 +89,7 @@ def test_a_mixed_file_issues_the_good_rows_and_reports_every_bad_one(client, aut
 
 def test_bom_crlf_semicolons_quotes_and_english_header_are_read(client, auth, wave13):
     login_admin(auth)
+    known((1, "Rahmawati; Siti"), (2, 'Budi "Bud" Santoso'))
     content = "\ufeff" + "\r\n".join((
         "NIK;Name;Phone",
         f'{nik(1)};"Rahmawati; Siti";0812-3456-7001',
@@ -95,6 +103,7 @@ def test_bom_crlf_semicolons_quotes_and_english_header_are_read(client, auth, wa
 
 def test_an_accepted_time_applies_to_every_row(client, auth, wave13):
     login_admin(auth)
+    known((1, "Ani"), (2, "Budi"))
     upload(client, csv_file(f"{nik(1)},Ani,081234567001", f"{nik(2)},Budi,081234567002"),
            accepted_at="2021-03-09T08:00")
     times = set(db.session.scalars(select(Card.accepted_at).where(Card.holder_nik != nik(50))))
@@ -135,6 +144,7 @@ def test_a_file_over_the_size_limit_is_refused_whole(client, auth, wave13, monke
 
 def test_an_unclosed_quote_is_reported_with_the_lines_it_swallowed(client, auth, wave13):
     login_admin(auth)
+    known((1, "Ani"))
     content = csv_file(f"{nik(1)},Ani,081234567001", f'{nik(2)},"Budi,081234567002', f"{nik(3)},Citra,081234567003")
     issued, rejected = report(upload(client, content))
     assert [line for line, _ in issued] == [2]
@@ -157,6 +167,7 @@ def test_a_full_wave_rejects_every_row_and_says_so(client, auth, clock):
     wave = create_wave(13, quota=1)
     create_card(wave=wave, nik=nik(50))
     login_admin(auth)
+    known((1, "Ani"), (2, "Budi"))
     issued, rejected = report(upload(client, csv_file(f"{nik(1)},Ani,081234567001", f"{nik(2)},Budi,081234567002")))
     assert issued == [] and rejected == [(2, "Gelombang 13 tidak memiliki sisa kuota."),
                                          (3, "Gelombang 13 tidak memiliki sisa kuota.")]
@@ -165,8 +176,35 @@ def test_a_full_wave_rejects_every_row_and_says_so(client, auth, clock):
 
 def test_malformed_niks_are_reported_as_malformed_however_often(client, auth, wave13):
     login_admin(auth)
+    known((1, "Citra"))
     content = csv_file("123,Ani,081234567001", "123,Budi,081234567002", f"{nik(1)},Citra,081234567003,,",
                        header="nik,nama,hp,,")
     issued, rejected = report(upload(client, content))
     assert [line for line, _ in issued] == [4]
     assert rejected == [(2, "NIK harus terdiri dari tepat 16 angka."), (3, "NIK harus terdiri dari tepat 16 angka.")]
+
+
+def test_a_fourth_column_records_new_people_and_a_person_unknown_without_it_is_refused(client, auth, wave13):
+    login_admin(auth)
+    known((3, "Citra"))
+    content = csv_file(
+        f"{nik(1)},Ani,081234567001,Sri Wahyuni",  # 2: issued, and recorded in the registry
+        f"{nik(2)},Budi,081234567002,",  # 3: unknown to the registry, no mother's name
+        f"{nik(3)},CITRA,081234567003,",  # 4: known: the name matches, no mother's name needed
+        f"{nik(4)},Dodi,081234567004",  # 5: three columns under a four-column header
+        header="nik,nama,hp,nama_ibu",
+    )
+    issued, rejected = report(upload(client, content))
+    assert [line for line, _ in issued] == [2, 4]
+    assert rejected == [(3, "NIK ini belum tercatat di data kependudukan: isi nama ibu kandung untuk mencatat "
+                            "orang tersebut."),
+                        (5, "Seharusnya 4 kolom (NIK, nama, HP, nama ibu kandung); baris ini berisi 3.")]
+    records = dict(db.session.execute(select(PopulationRecord.nik, PopulationRecord.mother_maiden_name)).all())
+    assert records[nik(1)] == "Sri Wahyuni" and nik(2) not in records
+
+
+def test_a_name_other_than_the_registry_s_is_refused(client, auth, wave13):
+    login_admin(auth)
+    known((1, "Ani Lestari"))
+    issued, rejected = report(upload(client, csv_file(f"{nik(1)},Ani Susanti,081234567001")))
+    assert issued == [] and rejected == [(2, "Nama ini tidak sesuai dengan nama NIK ini di data kependudukan.")]

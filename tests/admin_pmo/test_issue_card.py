@@ -5,17 +5,18 @@ import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import BlacklistEntry, Card, LedgerEntry
+from portal.models import BlacklistEntry, Card, LedgerEntry, PopulationRecord
 from tests.admin_pmo import audit_actions, cards_count, field_error, login_admin, nik, submit
 from tests.conftest import START
-from tests.factories import create_card, create_wave
+from tests.factories import create_card, create_person, create_wave
 
 PAGE = "/admin/kartu"
 ISSUE = "/admin/kartu/terbitkan"
 
 
 def issue(client, **fields):
-    values = {"nik": nik(1), "name": "Budi Santoso", "phone": "0812 3456 7001", "wave": "13", "accepted_at": ""}
+    values = {"nik": nik(1), "name": "Budi Santoso", "phone": "0812 3456 7001", "mother": "Sri Wahyuni", "wave": "13",
+              "accepted_at": ""}
     values.update(fields)
     return submit(client, client.get(PAGE), ISSUE, **values)
 
@@ -87,6 +88,34 @@ def test_a_second_active_card_for_the_same_nik_is_refused(client, auth, clock):
     login_admin(auth)
     assert "sudah memiliki Kartu Prakerja aktif" in field_error(issue(client).get_data(as_text=True), "nik")
     assert cards_count() == 1
+
+
+def test_issuing_records_the_person_in_the_population_registry(client, auth, clock):
+    create_wave(13, quota=10)
+    login_admin(auth)
+    issue(client, name="Budi  Santoso", mother="Siti Aminah")
+    record = db.session.scalar(select(PopulationRecord))
+    assert (record.nik, record.full_name, record.mother_maiden_name) == (nik(1), "Budi Santoso", "Siti Aminah")
+
+
+def test_a_person_the_registry_does_not_know_needs_the_mother_s_name(client, auth, clock):
+    create_wave(13, quota=10)
+    login_admin(auth)
+    html = issue(client, mother="").get_data(as_text=True)
+    assert "isi nama ibu kandung" in field_error(html, "mother")
+    assert cards_count() == 0 and audit_actions() == [] and db.session.scalar(select(PopulationRecord)) is None
+
+
+def test_a_known_person_is_issued_by_their_registered_name(client, auth, clock):
+    create_wave(13, quota=10)
+    create_person(nik(1), "BUDI SANTOSO", "Sri Wahyuni")
+    login_admin(auth)
+    other = issue(client, name="Budi Susanto", mother="").get_data(as_text=True)
+    assert "tidak sesuai dengan nama NIK ini" in field_error(other, "name") and cards_count() == 0
+    wrong_mother = issue(client, mother="Ani").get_data(as_text=True)
+    assert "nama ibu kandung ini tidak sesuai" in field_error(wrong_mother, "mother").lower() and cards_count() == 0
+    issue(client, mother="")
+    assert db.session.scalar(select(Card.holder_name)) == "Budi Santoso"
 
 
 def test_the_wave_list_shows_places_left(client, auth, clock):

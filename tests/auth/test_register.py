@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import OtpChallenge, User
 from tests.browser import form
-from tests.factories import NIK, create_user
+from tests.factories import NIK, create_person, create_user
 
 GOOD = {
     "NIK": NIK,
@@ -18,6 +18,12 @@ GOOD = {
     "Kata Sandi": "kopi susu gula aren",
     "Ulangi Kata Sandi": "kopi susu gula aren",
 }
+
+
+@pytest.fixture(autouse=True)
+def siti_is_known(app):
+    """Siti is in the population registry: Buat Akun checks NIK, name and mother's name there first."""
+    create_person(NIK, "Siti Rahmawati", "Sri Wahyuni")
 
 
 def register(client, **changes):
@@ -208,6 +214,8 @@ def test_account_creation_is_limited_per_address(make_app):
     app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_OTP="2 per minute", RATELIMIT_STORAGE_URI="memory://")
     client = app.test_client()
     with app.app_context():
+        for i in range(3):
+            create_person(f"31710212070000{i + 1:02d}", "Siti Rahmawati", "Sri Wahyuni")
         statuses = []
         for i in range(3):
             page = client.get("/buat-akun")
@@ -217,3 +225,4 @@ def test_account_creation_is_limited_per_address(make_app):
                 filled.fill(label, value)
             statuses.append(filled.submit(follow_redirects=False).status_code)
         assert statuses == [302, 302, 429] and users() == 2
+

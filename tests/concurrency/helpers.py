@@ -25,7 +25,7 @@ from sqlalchemy import Connection, select, text
 from portal.extensions import db
 from portal.models import Wave
 from portal.services.cards import issue_card
-from tests.factories import create_wave
+from tests.factories import MOTHER, create_wave
 
 REPO = Path(__file__).resolve().parents[2]
 RACERS = "portal-racer"  # application_name of the racing threads' connections
@@ -133,7 +133,8 @@ def issue_cards(count: int, accepted_at: datetime, first: int = 1, wave_number: 
     """`count` cards accepted at `accepted_at`, each to its own NIK and phone; returns their ids."""
     if db.session.scalar(select(Wave.id).where(Wave.number == wave_number)) is None:
         create_wave(number=wave_number, quota=10_000)
-    ids = [issue_card(nik(i), f"Peserta {i}", f"+6281200{i:06d}", wave_number, accepted_at, accepted_at).id
+    ids = [issue_card(nik(i), f"Peserta {i}", f"+6281200{i:06d}", wave_number, accepted_at, accepted_at,
+                      mother=MOTHER).id
            for i in range(first, first + count)]
     db.session.commit()
     return ids

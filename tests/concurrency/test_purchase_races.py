@@ -17,7 +17,7 @@ from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
 from portal.services.purchases import complete_purchase, start_payment
 from tests.concurrency.helpers import hold_row, release_when_waiting, run_together
-from tests.factories import PHONE, create_card, create_offering, create_participant, create_wave
+from tests.factories import MOTHER, PHONE, create_card, create_offering, create_participant, create_wave
 
 pytestmark = pytest.mark.postgres
 
@@ -107,7 +107,7 @@ def test_two_issuers_racing_for_one_nik_grant_one_card(app, racers):
     wave = create_wave(number=17)
 
     def issue():
-        return issue_card("3273014508950003", "Siti", PHONE, 17, clock.now(), clock.now()).number
+        return issue_card("3273014508950003", "Siti", PHONE, 17, clock.now(), clock.now(), mother=MOTHER).number
 
     holder = hold_row(Wave, wave.id)  # both find no active card for the NIK, then queue to count it in the wave
     outcomes = run_together(racers, [issue, issue], meanwhile=release_when_waiting(holder, 2))

@@ -1,10 +1,13 @@
 """HP Simulasi and the demo world."""
+import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.models import Card, Category, Offering, Programme, Provider
 from tests.auth.test_register import register
 from tests.factories import create_user
+
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
 
 
 def test_hp_simulasi_shows_the_activation_code_newest_first(make_app, clock):
@@ -96,3 +99,20 @@ def test_demo_seed_refuses_outside_demo_mode(make_app):
     with app.app_context():  # the command must see this app, not the suite's
         result = app.test_cli_runner().invoke(args=["demo", "seed"])
     assert result.exit_code != 0 and "only in demo mode" in result.output
+
+
+def test_the_demo_seed_records_every_demo_person_and_the_presenter_s_newcomer(runner, client, sms, clock):
+    from portal.models import PopulationRecord, User
+    from portal.services.population import SimulatedRegistry
+
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0
+    registry = SimulatedRegistry()
+    for nik, name in db.session.execute(select(User.nik, User.full_name)).all():  # every demo account's person
+        assert db.session.scalar(select(PopulationRecord.full_name).where(PopulationRecord.nik == nik)) == name
+    assert registry.matches("3273014508950011", "Rina Marlina", "Sri Wahyuni")  # the README's presenter script
+    assert db.session.scalar(select(User.id).where(User.nik == "3273014508950011")) is None
+    assert runner.invoke(args=["demo", "seed"]).exit_code == 0  # idempotent: no second record, no error
+    assert db.session.scalar(select(func.count()).select_from(PopulationRecord)) == 7
+
+    page = register(client, NIK="3273014508950011", **{"Nama Lengkap": "Rina Marlina", "Email": "rina@contoh.id"})
+    assert page.request.path == "/aktivasi"

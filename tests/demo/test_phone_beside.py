@@ -14,6 +14,8 @@ from tests.conftest import Auth
 from tests.factories import PHONE, create_card, create_offering, create_participant, create_user
 from tests.queries import statements_for
 
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
+
 BESIDE = 'id="beside-phone-title"'
 
 

@@ -16,6 +16,7 @@ from tests.e2e.drivers import Mouse
 DEMO_PASSWORD = "coba simulasi saja"
 PASSWORD = "kopi susu gula aren"
 _serial = itertools.count(7001)  # NIK serials the demo world does not use
+MOTHER = "Sri Wahyuni"
 
 
 @dataclass
@@ -24,11 +25,21 @@ class Person:
     name: str
     email: str
     phone: str  # as typed: local format
+    mother: str = MOTHER
 
     @classmethod
-    def new(cls, name: str) -> Person:
+    def new(cls, name: str, server) -> Person:
+        """A newcomer, recorded in the population registry first (`flask population add`), as
+        Buat Akun checks NIK, name and mother's maiden name there."""
         n = next(_serial)
-        return cls(nik=f"327301450895{n:04d}", name=name, email=f"e2e{n}@contoh.id", phone=f"0812 7000 {n:04d}")
+        person = cls(nik=f"327301450895{n:04d}", name=name, email=f"e2e{n}@contoh.id", phone=f"0812 7000 {n:04d}")
+        server.flask("population", "add", "--nik", person.nik, "--name", person.name, "--mother", person.mother)
+        return person
+
+    @classmethod
+    def presenter(cls) -> Person:
+        """The README's presenter script's newcomer: the demo seed has her population record."""
+        return cls(nik="3273014508950011", name="Rina Marlina", email="rina@contoh.id", phone="0812 3456 7890")
 
 
 def sms_code(context: BrowserContext) -> str:
@@ -64,7 +75,7 @@ def issue_card(admin: Page, person: Person, wave: int = 17) -> str:
 
 def create_account(driver: Mouse, person: Person) -> None:
     """Fill Buat Akun for `person` and press Daftar Sekarang: the activation page comes next."""
-    for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": "Sri Wahyuni",
+    for label, value in {"NIK": person.nik, "Nama Lengkap": person.name, "Nama Ibu Kandung": person.mother,
                          "Email": person.email, "Nomor HP": person.phone, "Kata Sandi": PASSWORD,
                          "Ulangi Kata Sandi": PASSWORD}.items():
         driver.fill(label, value)

@@ -14,8 +14,8 @@ def _register(page, person: Person) -> None:
     create_account(Mouse(page), person)
 
 
-def test_the_code_sits_beside_the_form_on_one_screen(page):
-    _register(page, Person.new("Wulan Sari"))
+def test_the_code_sits_beside_the_form_on_one_screen(page, server):
+    _register(page, Person.new("Wulan Sari", server))
     form = page.locator(".demo-beside__form")
     phone = page.locator(".demo-beside__phone")
     sms = phone.locator(".sms").first
@@ -31,9 +31,9 @@ def test_the_code_sits_beside_the_form_on_one_screen(page):
     expect(page).to_have_url(re.compile(r"/masuk"))
 
 
-def test_on_a_phone_the_code_comes_under_the_form(open_browser):
+def test_on_a_phone_the_code_comes_under_the_form(open_browser, server):
     page = open_browser(width=360, height=640)
-    _register(page, Person.new("Dian Puspita"))
+    _register(page, Person.new("Dian Puspita", server))
     form_box = page.locator(".demo-beside__form").bounding_box()
     phone_box = page.locator(".demo-beside__phone").bounding_box()
     assert phone_box["y"] >= form_box["y"] + form_box["height"]

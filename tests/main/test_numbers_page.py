@@ -15,7 +15,7 @@ from portal.extensions import db
 from portal.jobs.sweep import revoke_expired_cards
 from portal.models import Wave
 from portal.services.cards import issue_card
-from tests.factories import create_user, create_wave, mark_bought
+from tests.factories import MOTHER, create_user, create_wave, mark_bought
 
 PAGE = "/angka"
 EVENING = datetime(2021, 4, 8, 21, 0, tzinfo=WIB)
@@ -44,7 +44,8 @@ def april(clock):
         accepted = datetime.combine(ACCEPTED[number], datetime.min.time(), WIB).replace(hour=10)
         for i in range(cards):
             n = next(serial)
-            card = issue_card(f"31710212070{n:05d}", f"Peserta {n}", f"+6281200{n:06d}", number, accepted, accepted)
+            card = issue_card(f"31710212070{n:05d}", f"Peserta {n}", f"+6281200{n:06d}", number, accepted, accepted,
+                              mother=MOTHER)
             if i < bought:
                 mark_bought(card, accepted)
     db.session.commit()

@@ -17,7 +17,7 @@ from sqlalchemy import event, select
 from portal.extensions import db
 from portal.models import User
 from tests.conftest import _empty_tables
-from tests.factories import create_card, create_wave
+from tests.factories import create_card, create_person, create_wave
 from tests.perf.seed import JOURNEY_PRICE, Catalogue, seed_catalogue
 from tests.support.codes import MemoryCodes
 from tests.support.journey import Journey, Page, Person, Request
@@ -108,6 +108,7 @@ def walk_the_journey(client, sms, catalogue: Catalogue) -> Pages:
 
     # 1. Beranda, Buat Akun, Aktivasi (the activation pending in the session), Masuk
     journey = Journey(pages, MemoryCodes(sms.app))
+    create_person(RINA.nik, RINA.name, RINA.mother)  # Buat Akun asks the population registry first
     assert journey.create_account(RINA).path == "/aktivasi"
     assert len(_cards(pages.seen["beranda"])) == 6
     pages.get("aktivasi", "/aktivasi")

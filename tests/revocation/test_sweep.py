@@ -14,7 +14,7 @@ from portal.services.audit import Actor
 from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
 from portal.services.waves import open_wave_from_recycled, wave_figures
-from tests.factories import create_card, create_user, create_wave, mark_bought
+from tests.factories import MOTHER, create_card, create_user, create_wave, mark_bought
 
 ACCEPTED = datetime(2021, 3, 9, 10, 0, tzinfo=WIB)  # wave 13: deadline Thursday 8 April 2021 23:59:59 WIB
 LAST_SECOND = datetime(2021, 4, 8, 23, 59, 59, tzinfo=WIB)
@@ -25,7 +25,8 @@ PMO_NIK = "3171011203850004"
 def cards(n: int, wave: int = 13, accepted: datetime = ACCEPTED) -> list[Card]:
     if db.session.scalar(select(Wave.id).where(Wave.number == wave)) is None:
         create_wave(number=wave)
-    made = [issue_card(f"31710212070{i:05d}", f"Peserta {i}", f"+6281200{i:06d}", wave, accepted, accepted)
+    made = [issue_card(f"31710212070{i:05d}", f"Peserta {i}", f"+6281200{i:06d}", wave, accepted, accepted,
+                       mother=MOTHER)
             for i in range(1, n + 1)]
     db.session.commit()
     return made
@@ -92,7 +93,8 @@ def test_batches_cover_every_card(app):
 def test_only_expired_cards_of_the_right_waves_go(app):
     old = cards(2)
     create_wave(number=14)
-    fresh = issue_card("3171021207000099", "Baru", "+6281299999999", 14, NEXT_DAY - timedelta(days=5), NEXT_DAY)
+    fresh = issue_card("3171021207000099", "Baru", "+6281299999999", 14, NEXT_DAY - timedelta(days=5), NEXT_DAY,
+                       mother=MOTHER)
     db.session.commit()
     assert revoke_expired_cards(NEXT_DAY)["revoked"] == 2
     assert statuses() == {old[0].id: "revoked", old[1].id: "revoked", fresh.id: "active"}
@@ -127,16 +129,16 @@ def test_the_blacklist_refuses_a_new_card(app):
     revoke_expired_cards(NEXT_DAY)
     create_wave(number=17)
     with pytest.raises(DomainError, match="daftar hitam"):
-        issue_card(card.holder_nik, card.holder_name, card.phone, 17, NEXT_DAY, NEXT_DAY)
+        issue_card(card.holder_nik, card.holder_name, card.phone, 17, NEXT_DAY, NEXT_DAY, mother=MOTHER)
 
 
 def test_recycled_places_open_a_new_wave_once(app):
     cards(3, wave=12)
-    cards_13 = [issue_card(f"31710212071{i:05d}", f"P{i}", f"+6281201{i:06d}", 13, ACCEPTED, ACCEPTED)
+    cards_13 = [issue_card(f"31710212071{i:05d}", f"P{i}", f"+6281201{i:06d}", 13, ACCEPTED, ACCEPTED, mother=MOTHER)
                 for i in range(1, 3)] if db.session.scalar(select(Wave.id).where(Wave.number == 13)) else None
     create_wave(number=13)
     for i in range(1, 3):
-        issue_card(f"31710212071{i:05d}", f"P{i}", f"+6281201{i:06d}", 13, ACCEPTED, ACCEPTED)
+        issue_card(f"31710212071{i:05d}", f"P{i}", f"+6281201{i:06d}", 13, ACCEPTED, ACCEPTED, mother=MOTHER)
     db.session.commit()
     assert cards_13 is None
     revoke_expired_cards(NEXT_DAY)

@@ -18,6 +18,8 @@ from tests.conftest import Auth
 from tests.factories import NIK, PHONE, create_card, create_offering, create_participant, create_user
 from tests.prakerja.conftest import enter_card, enter_code
 
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
+
 
 def _wrong(code: str) -> str:
     return "000000" if code != "000000" else "111111"

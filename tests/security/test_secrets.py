@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.logs import JsonLinesHandler
 from portal.models import OtpChallenge, User
 from tests.browser import form
-from tests.factories import create_offering, create_programme, create_wave
+from tests.factories import create_offering, create_person, create_programme, create_wave
 
 NIK = "3273014508950011"
 PHONE = "+6281234567890"
@@ -53,6 +53,7 @@ def _journey(app, client) -> str:
     create_wave(number=17)
     from portal.demo.sessions import seed_training_sessions
     seed_training_sessions()
+    create_person(NIK, "Rina Marlina", "Sri Wahyuni")  # Buat Akun asks the population registry first
     db.session.commit()
 
     page = form(client, client.get("/buat-akun"), "Daftar Sekarang")

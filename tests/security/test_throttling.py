@@ -16,6 +16,8 @@ from tests.conftest import Auth
 from tests.factories import NIK, PASSWORD, PHONE, create_card, create_offering, create_participant, create_user
 from tests.prakerja.conftest import enter_card
 
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
+
 WRONG = "tebak tebak saja"
 HIGH = "1000 per minute"  # a limit that is not under test
 

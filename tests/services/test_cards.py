@@ -17,7 +17,7 @@ from portal.services.cards import (
     new_card_number,
     purchase_deadline,
 )
-from tests.factories import NIK, PHONE, create_wave
+from tests.factories import MOTHER, NIK, PHONE, create_wave
 
 NOW = datetime(2021, 3, 10, 3, 0, tzinfo=UTC)
 
@@ -47,7 +47,7 @@ def test_acceptance_late_in_the_wib_evening_counts_on_the_wib_date():
 
 def test_deadline_edge(app):
     create_wave()
-    card = issue_card(NIK, "Siti", PHONE, 13, datetime(2021, 3, 9, 10, 0, tzinfo=WIB), NOW)
+    card = issue_card(NIK, "Siti", PHONE, 13, datetime(2021, 3, 9, 10, 0, tzinfo=WIB), NOW, mother=MOTHER)
     last_second = datetime(2021, 4, 8, 23, 59, 59, 999999, tzinfo=WIB)
     assert not deadline_passed(card, last_second)
     assert deadline_passed(card, datetime(2021, 4, 9, 0, 0, 0, tzinfo=WIB))
@@ -57,7 +57,7 @@ def test_deadline_edge(app):
 
 def test_issue_card_grants_the_balance_through_the_ledger(app):
     create_wave()
-    card = issue_card(NIK, " Siti   Rahmawati ", "0812-3456-7890", 13, NOW, NOW)
+    card = issue_card(NIK, " Siti   Rahmawati ", "0812-3456-7890", 13, NOW, NOW, mother=MOTHER)
     assert card.balance == 1_000_000 and card.status == "active" and card.holder_name == "Siti Rahmawati"
     assert card.phone == PHONE and is_valid_card_number(card.number)
     grant = db.session.scalar(select(LedgerEntry))
@@ -66,10 +66,10 @@ def test_issue_card_grants_the_balance_through_the_ledger(app):
 
 def test_wave_quota_is_never_exceeded(app):
     create_wave(number=14, quota=2)
-    issue_card("3171021207000001", "A", "081200000001", 14, NOW, NOW)
-    issue_card("3171021207000002", "B", "081200000002", 14, NOW, NOW)
+    issue_card("3171021207000001", "A", "081200000001", 14, NOW, NOW, mother=MOTHER)
+    issue_card("3171021207000002", "B", "081200000002", 14, NOW, NOW, mother=MOTHER)
     with pytest.raises(DomainError, match="tidak memiliki sisa kuota"):
-        issue_card("3171021207000003", "C", "081200000003", 14, NOW, NOW)
+        issue_card("3171021207000003", "C", "081200000003", 14, NOW, NOW, mother=MOTHER)
     assert db.session.scalar(select(Wave.cards_issued).where(Wave.number == 14)) == 2
 
 
@@ -81,18 +81,18 @@ def test_wave_quota_is_never_exceeded(app):
 def test_issue_card_refuses_bad_input(app, nik, phone, wave, message):
     create_wave()
     with pytest.raises(DomainError, match=message):
-        issue_card(nik, "Siti", phone, wave, NOW, NOW)
+        issue_card(nik, "Siti", phone, wave, NOW, NOW, mother=MOTHER)
 
 
 def test_blacklisted_nik_gets_no_card(app):
     create_wave()
     db.session.add(BlacklistEntry(nik=NIK, name="Siti", reason="test", created_at=NOW))
     with pytest.raises(DomainError, match="daftar hitam"):
-        issue_card(NIK, "Siti", PHONE, 13, NOW, NOW)
+        issue_card(NIK, "Siti", PHONE, 13, NOW, NOW, mother=MOTHER)
 
 
 def test_one_active_card_per_person(app):
     create_wave()
-    issue_card(NIK, "Siti", PHONE, 13, NOW, NOW)
+    issue_card(NIK, "Siti", PHONE, 13, NOW, NOW, mother=MOTHER)
     with pytest.raises(DomainError, match="sudah memiliki Kartu Prakerja aktif"):
-        issue_card(NIK, "Siti", PHONE, 13, NOW + timedelta(days=1), NOW)
+        issue_card(NIK, "Siti", PHONE, 13, NOW + timedelta(days=1), NOW, mother=MOTHER)

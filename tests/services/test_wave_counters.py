@@ -16,7 +16,7 @@ from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
 from portal.services.purchases import buy_training
 from portal.services.waves import open_wave, open_wave_from_recycled, wave_figures
-from tests.factories import create_offering, create_participant, create_user, create_wave
+from tests.factories import MOTHER, create_offering, create_participant, create_user, create_wave
 
 ACCEPTED = datetime(2021, 3, 9, 10, 0, tzinfo=WIB)  # wave 13: deadline Thursday 8 April 2021 23:59:59 WIB
 MIDNIGHT = datetime(2021, 4, 9, 0, 0, tzinfo=WIB)
@@ -33,7 +33,8 @@ def figures(number: int = 13):
 
 
 def issue(i: int, wave: int = 13) -> Card:
-    return issue_card(f"31710212070{i:05d}", f"Peserta {i}", f"+6281200{i:06d}", wave, ACCEPTED, ACCEPTED)
+    return issue_card(f"31710212070{i:05d}", f"Peserta {i}", f"+6281200{i:06d}", wave, ACCEPTED, ACCEPTED,
+                      mother=MOTHER)
 
 
 def buyer(i: int):
@@ -146,6 +147,7 @@ def test_a_wave_knows_its_acceptance_day_and_deadline(app):
 
 def test_a_cards_deadline_is_still_its_own_acceptance_time(app):
     create_wave(13, accepted_on=date(2021, 3, 9))
-    card = issue_card("3171021207000001", "Peserta", "+6281200000001", 13, ACCEPTED + timedelta(days=3), ACCEPTED)
+    card = issue_card("3171021207000001", "Peserta", "+6281200000001", 13, ACCEPTED + timedelta(days=3), ACCEPTED,
+                      mother=MOTHER)
     assert card.deadline_at == datetime(2021, 4, 11, 23, 59, 59, tzinfo=WIB)
     assert figures().deadline_at == datetime(2021, 4, 8, 23, 59, 59, tzinfo=WIB)

@@ -86,6 +86,12 @@ Step = Generator[Request | Mark | CodeAfter, Any, T]
 
 @dataclass(frozen=True)
 class Person:
+    """Someone who walks the tutorial. Buat Akun checks NIK, name and mother's maiden name against
+    the population registry, so whoever runs the steps records the person first, where the portal's
+    database is: `tests.factories.create_person` in-process, the seed of .ci/multiprocess for a real
+    server (its `population` list, or the cards it issues), `flask population add` for the browser
+    tests. Over HTTP alone there is no way to do it, as there is none to invent a citizen."""
+
     nik: str
     name: str
     phone: str  # E.164, as the SMS is addressed

@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from hypothesis import given
 
+from portal.services.population import find_record
 from tests.browser import form
-from tests.factories import PASSWORD, create_user
+from tests.factories import NIK, PASSWORD, create_card, create_person, create_user
 from tests.security.hostile.common import FORM_SETTINGS, attack, form_data
 
 REGISTER = ["nik", "full_name", "mother_maiden_name", "email", "phone", "password", "confirm"]
@@ -20,6 +21,8 @@ def test_buat_akun(app, client, clock, data):
 @given(data=form_data(["code"]))
 def test_aktivasi(app, client, clock, sms, data):
     if client.get("/aktivasi").status_code != 200:  # first example: an account waiting for its code
+        if find_record("3273014508950011") is None:  # Buat Akun asks the population registry first
+            create_person("3273014508950011", "Rina Marlina", "Sri")
         page = form(client, client.get("/buat-akun"), "Daftar Sekarang")
         for label, text in {"NIK": "3273014508950011", "Nama Lengkap": "Rina Marlina", "Nama Ibu Kandung": "Sri",
                             "Email": "rina@contoh.id", "Nomor HP": "0812 3456 7890",
@@ -55,3 +58,20 @@ def test_kata_sandi_baru(app, client, clock, data):
         user = create_user()
         form(client, client.get("/kendala-masuk"), "Kirim Kode").fill("NIK atau Email", user.email).submit()
     attack(client, "/kendala-masuk/kata-sandi-baru", "/kendala-masuk/kata-sandi-baru", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["code"]))
+def test_klaim_nik_ini(app, client, clock, sms, data):
+    if client.get("/buat-akun/klaim").status_code != 200:  # first example: a claim whose code was sent
+        create_person()
+        create_card()
+        create_user(email="penyerobot@contoh.id", phone="+6281311111111")
+        page = form(client, client.get("/buat-akun"), "Daftar Sekarang")
+        for label, text in {"NIK": NIK, "Nama Lengkap": "Siti Rahmawati", "Nama Ibu Kandung": "Sri Wahyuni",
+                            "Email": "siti.asli@contoh.id", "Nomor HP": "0812 3456 7890",
+                            "Kata Sandi": PASSWORD, "Ulangi Kata Sandi": PASSWORD}.items():
+            page.fill(label, text)
+        assert page.submit().request.path == "/buat-akun/klaim"
+        form(client, client.get("/buat-akun/klaim"), "Klaim NIK ini").submit()
+    attack(client, "/buat-akun/klaim", "/buat-akun/klaim/kode", data)
