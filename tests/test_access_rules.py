@@ -4,7 +4,7 @@ import pytest
 PUBLIC_ENDPOINTS = {
     "main.index", "main.set_locale", "training.catalogue", "training.programme", "demo.phone", "demo.restart_guide",
     "auth.register", "auth.activate", "auth.resend_activation", "auth.login", "auth.logout",
-    "auth.forgot", "auth.reset", "auth.resend_reset",
+    "auth.forgot", "auth.reset", "auth.resend_reset", "auth.code_login_start", "auth.code_login_verify",
     "certificates.check", "certificates.verify", "training.reviews",
     "health.healthz",
 }

@@ -17,6 +17,7 @@ from portal.services import DomainError
 from portal.services.accounts import LoginRefused
 from portal.services.otp import OtpRejected
 from portal.services.sms import SmsNotSent
+from portal.services.throttle import LoginThrottled, PasswordLoginClosed
 from portal.unit_of_work import SMS_NOT_SENT, transaction, unit_of_work
 
 
@@ -128,4 +129,5 @@ def test_only_wrong_guesses_keep_their_writes():
         seen.add(kind)
         keepers |= {kind} if kind.keeps_writes else set()
         todo += [sub for sub in kind.__subclasses__() if sub not in seen and sub.__module__.startswith("portal.")]
-    assert keepers == {OtpRejected, LoginRefused}
+    # The password back-off's two refusals are wrong passwords too: their count must stick.
+    assert keepers == {OtpRejected, LoginRefused, LoginThrottled, PasswordLoginClosed}

@@ -51,3 +51,17 @@ class ResetForm(PortalForm):
         _l("Repeat new password"), [required(), EqualTo("password", message=_l("The passwords do not match."))]
     )
     submit = SubmitField(_l("Save new password"))
+
+
+class CodeLoginForm(PortalForm):
+    """Masuk dengan kode SMS, step 1: the account to send a code to."""
+
+    login = StringField(_l("NIK or Email"), [required(), max_length(254)])
+    submit = SubmitField(_l("Send login code"))
+
+
+class CodeLoginVerifyForm(PortalForm):
+    """Masuk dengan kode SMS, step 2: the code from the phone."""
+
+    code = StringField(_l("OTP code"), CODE_FIELD)
+    submit = SubmitField(_l("Log in"))

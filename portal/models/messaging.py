@@ -12,10 +12,11 @@ from portal.models.types import UTCDateTime
 
 
 class OtpPurpose(StrEnum):
-    """What a code proves: an account's phone, a password reset, or a card payment."""
+    """What a code proves: an account's phone, a password reset, a login, or a card payment."""
 
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"
+    LOGIN = "login"  # Masuk dengan kode SMS
     CARD_PAYMENT = "card_payment"
 
 
