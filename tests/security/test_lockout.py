@@ -235,3 +235,16 @@ def test_password_reset_through_the_forms_lifts_the_backoff(app, sms, clock):
     assert "sudah diganti" in _text(_reset(owner, sms.last_code(PHONE)))
     assert _account().login_backoff_until is None and _account().failed_logins == 0
     assert _welcomed(Auth(owner).login(NIK, NEW_PASSWORD))
+
+
+def test_housekeeping_forgets_the_counts_of_unknown_logins_after_two_quiet_days(app, clock):
+    from portal.jobs.housekeeping import clean_up
+    from portal.models import LoginThrottle
+
+    _fail(app, 2, UNKNOWN)
+    clock.shift(timedelta(days=1))
+    _fail(app, 1, "orang.lain@contoh.id")
+    clock.shift(timedelta(days=1, seconds=1))
+    assert clean_up(portal_clock.now())["unknown_logins"] == 1  # the first one, quiet for two days
+    db.session.expire_all()
+    assert [row.failed_logins for row in db.session.scalars(select(LoginThrottle))] == [1]
