@@ -1,4 +1,5 @@
-"""Hostile values in the account forms: Buat Akun, Aktivasi, Masuk, Kendala Masuk, Kata Sandi Baru."""
+"""Hostile values in the account forms: Buat Akun, Aktivasi, Masuk (by password and by SMS code), Kendala Masuk,
+Kata Sandi Baru."""
 from __future__ import annotations
 
 from hypothesis import given
@@ -56,3 +57,22 @@ def test_kata_sandi_baru(app, client, clock, data):
         user = create_user()
         form(client, client.get("/kendala-masuk"), "Kirim Kode").fill("NIK atau Email", user.email).submit()
     attack(client, "/kendala-masuk/kata-sandi-baru", "/kendala-masuk/kata-sandi-baru", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["login"]))
+def test_masuk_dengan_kode_sms(app, client, clock, data):
+    if not getattr(client, "_account", None):
+        create_user()
+        client._account = True
+    attack(client, "/masuk/kode-sms", "/masuk/kode-sms", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["code"]))
+def test_kode_masuk(app, client, clock, data):
+    if client.get("/masuk/kode-sms/verifikasi").status_code != 200:
+        user = create_user()
+        form(client, client.get("/masuk/kode-sms"), "Kirim Kode Masuk").fill("NIK atau Email", user.email).submit()
+    response = attack(client, "/masuk/kode-sms/verifikasi", "/masuk/kode-sms/verifikasi", data)
+    assert response.status_code != 302, "a hostile code got in"
