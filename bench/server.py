@@ -232,9 +232,9 @@ class Limits:
         if self.mode == "off":
             return {"BENCH_RATELIMIT": "off", "RATELIMIT_STORAGE_URI": "memory://"}
         return {"RATELIMIT_STORAGE_URI": self.url, "RATELIMIT_KEY_PREFIX": self.prefix,
-                **{name: GENEROUS for name in ("RATELIMIT_LOGIN", "RATELIMIT_OTP", "RATELIMIT_LOGIN_ACCOUNT",
+                **{name: GENEROUS for name in ("RATELIMIT_LOGIN", "RATELIMIT_OTP",
                                                "RATELIMIT_OTP_PHONE", "RATELIMIT_CARD_TRIES")},
-                "LOGIN_LOCK_AFTER": "1000000"}
+                "LOGIN_BACKOFF_AFTER": "1000000"}
 
     def describe(self) -> str:
         if self.mode == "off":

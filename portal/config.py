@@ -82,16 +82,28 @@ def base_settings() -> dict:
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", "portal"),  # one Redis, several sites
         "RATELIMIT_HEADERS_ENABLED": True,
-        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "10 per minute"),
-        "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "20 per minute"),
-        # Refused logins per NIK/email typed, from any address (the per-address limit is RATELIMIT_LOGIN).
-        "RATELIMIT_LOGIN_ACCOUNT": os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "5 per minute"),
-        # Codes sent to one phone, registration, reset and payment together.
+        # Per-address limits are sized for carrier-grade NAT, where thousands of job seekers share one
+        # public address: wave 13 had ~12,000 people still to buy on its last day; say a third of them log
+        # in in the peak hour, two or three tries each, ~200 logins a minute nationwide, and a carrier with
+        # half the market behind a single address (the worst case) ~100 a minute. 300 a minute (5 a second)
+        # leaves three times that. They are never the only brake: each is paired with a per-account or
+        # per-phone one (the password back-off below; RATELIMIT_OTP_PHONE; OTP_MAX_*). SECURITY.md.
+        "RATELIMIT_LOGIN": os.environ.get("RATELIMIT_LOGIN", "300 per minute"),  # Masuk, per address
+        # Every page that sends or checks an SMS code, per address and per page.
+        "RATELIMIT_OTP": os.environ.get("RATELIMIT_OTP", "300 per minute"),
+        # Codes sent to one phone, registration, reset, login by code and payment together.
         "RATELIMIT_OTP_PHONE": os.environ.get("RATELIMIT_OTP_PHONE", "5 per 10 minutes"),
         "RATELIMIT_CARD_TRIES": os.environ.get("RATELIMIT_CARD_TRIES", "10 per hour"),  # per account
         "RATELIMIT_CLAIM_NIK": os.environ.get("RATELIMIT_CLAIM_NIK", "10 per hour"),  # Klaim NIK ini, per NIK
-        # Consecutive wrong passwords that lock an account until "Kendala Masuk ke Akun?" resets it.
-        "LOGIN_LOCK_AFTER": int(os.environ.get("LOGIN_LOCK_AFTER", "10")),
+        # The password back-off (NIST SP 800-63B 5.2.2; portal/services/throttle.py), per account and per
+        # unknown login typed, from any address: LOGIN_BACKOFF_AFTER wrong passwords in a row are free, then
+        # the next try waits LOGIN_BACKOFF_FIRST, doubling with each wrong one up to LOGIN_BACKOFF_MAX; at
+        # LOGIN_MAX_FAILURES in a row only a code sent by SMS opens the account. No lock-out: the SMS code
+        # logs the owner in at any time. With these figures 100 guesses take about a day.
+        "LOGIN_BACKOFF_AFTER": int(os.environ.get("LOGIN_BACKOFF_AFTER", "5")),
+        "LOGIN_BACKOFF_FIRST": timedelta(seconds=int(os.environ.get("LOGIN_BACKOFF_FIRST_SECONDS", "30"))),
+        "LOGIN_BACKOFF_MAX": timedelta(seconds=int(os.environ.get("LOGIN_BACKOFF_MAX_SECONDS", "900"))),
+        "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "100")),
         "CATALOGUE_PAGE_SIZE": 12,
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),  # a login lasts at most this long
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=30),

@@ -29,19 +29,9 @@ def _pseudonym(kind: str, value: str) -> str:
     return f"{kind}:{hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:32]}"
 
 
-def _failed_login(response) -> bool:
-    # The form shown again (200) is a refused login; a redirect is a login (or an activation to finish).
-    return response.status_code == 200
-
-
 def _code_went_out(response) -> bool:
     # The page moved on: a code was sent (or, for an unknown account in a reset, seemed to be).
     return 300 <= response.status_code < 400
-
-
-def typed_login() -> str:
-    """The NIK or email typed in the form, normalised as the login lookup does it."""
-    return _pseudonym("login", request.form.get("login", "").strip().lower())
 
 
 def _phone_key(phone: str | None) -> str:
@@ -63,14 +53,22 @@ def _activation_phone() -> str:
     return _phone_key(user.phone if user else None)
 
 
-def _reset_phone() -> str:
-    login = request.form.get("login") if request.endpoint == "auth.forgot" else None
-    if login is None:  # Kirim ulang kode: the login kept in the session
-        login = (session.get("reset") or {}).get("login", "")
+def _phone_of_login(login: str) -> str:
     phone = phone_for_login(login) if len(login) <= 254 and login.isprintable() else None
     # An unknown account is counted by the login typed, as a known one is by its phone, so the 429
     # comes after the same number of tries for both and does not tell them apart.
     return _pseudonym("phone", phone) if phone else _pseudonym("login", login.strip().lower())
+
+
+def _reset_phone() -> str:
+    login = request.form.get("login") if request.endpoint == "auth.forgot" else None
+    if login is None:  # Kirim ulang kode: the login kept in the session
+        login = (session.get("reset") or {}).get("login", "")
+    return _phone_of_login(login)
+
+
+def _code_login_phone() -> str:
+    return _phone_of_login(request.form.get("login", ""))
 
 
 def _payment_phone() -> str:
@@ -104,11 +102,10 @@ def _account() -> str:
     return f"user:{current_user.id}" if current_user.is_authenticated else f"ip:{get_remote_address()}"
 
 
+# Per address, generous for carrier-grade NAT (portal/config.py). Per account, wrong passwords meet
+# the back-off of portal/services/throttle.py instead of a limit here: a limit keyed by the login
+# typed would let anyone keep the owner out by typing the owner's NIK.
 login_limit = limiter.limit(_setting("RATELIMIT_LOGIN"), methods=["POST"])
-# Refused logins per NIK/email typed, from any address; a right password does not count.
-login_account_limit = limiter.limit(
-    _setting("RATELIMIT_LOGIN_ACCOUNT"), key_func=typed_login, methods=["POST"], deduct_when=_failed_login,
-)
 # Every page that sends or checks an SMS code.
 otp_limit = limiter.limit(_setting("RATELIMIT_OTP"), methods=["POST"])
 
@@ -124,6 +121,7 @@ def _otp_phone_limit(key_func):
 registration_phone_limit = _otp_phone_limit(_registration_phone)
 activation_phone_limit = _otp_phone_limit(_activation_phone)
 reset_phone_limit = _otp_phone_limit(_reset_phone)
+code_login_phone_limit = _otp_phone_limit(_code_login_phone)
 payment_phone_limit = _otp_phone_limit(_payment_phone)
 claim_phone_limit = _otp_phone_limit(_claim_phone)
 # Every step of Klaim NIK ini, per NIK claimed, from any address and any claim.

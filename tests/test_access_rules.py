@@ -5,7 +5,7 @@ PUBLIC_ENDPOINTS = {
     "main.index", "main.set_locale", "training.catalogue", "training.programme", "demo.phone", "demo.restart_guide",
     "auth.register", "auth.activate", "auth.resend_activation", "auth.login", "auth.logout",
     "auth.claim", "auth.send_claim_code", "auth.verify_claim", "auth.resend_claim_code",  # Klaim NIK ini
-    "auth.forgot", "auth.reset", "auth.resend_reset",
+    "auth.forgot", "auth.reset", "auth.resend_reset", "auth.code_login_start", "auth.code_login_verify",
     "certificates.check", "certificates.verify", "training.reviews",
     "health.healthz", "main.numbers",
 }

@@ -19,6 +19,7 @@ from portal.services.claims import NikTaken
 from portal.services.otp import OtpRejected
 from portal.services.purchases import PriceChanged
 from portal.services.sms import SmsNotSent
+from portal.services.throttle import LoginThrottled, PasswordLoginClosed
 from portal.unit_of_work import SMS_NOT_SENT, transaction, unit_of_work
 
 
@@ -132,5 +133,6 @@ def test_only_wrong_guesses_and_voided_codes_keep_their_writes():
         seen.add(kind)
         keepers |= {kind} if kind.keeps_writes else set()
         todo += [sub for sub in kind.__subclasses__() if sub not in seen and sub.__module__.startswith("portal.")]
-    # NikTaken keeps the claim offer it carries (what the holder typed, the password hashed), no count.
-    assert keepers == {OtpRejected, LoginRefused, PriceChanged, NikTaken}
+    # NikTaken keeps the claim offer it carries (what the holder typed, the password hashed), no count;
+    # the password back-off's two refusals are wrong passwords too: their count must stick.
+    assert keepers == {OtpRejected, LoginRefused, PriceChanged, NikTaken, LoginThrottled, PasswordLoginClosed}

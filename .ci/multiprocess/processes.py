@@ -101,10 +101,10 @@ class Processes:
                    SMS_BACKEND="http", SMS_HTTP_URL=self.sms_url, SMS_HTTP_TOKEN=self.sms_token,
                    RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:6379/{self.redis_db}",
                    RATELIMIT_LOGIN="100000 per minute", RATELIMIT_OTP="100000 per minute",
-                   # The per-account limits and the lock have their own tests; here the per-address
-                   # limits are what must hold across workers.
-                   RATELIMIT_LOGIN_ACCOUNT="100000 per minute", RATELIMIT_OTP_PHONE="100000 per minute",
-                   RATELIMIT_CARD_TRIES="100000 per minute", LOGIN_LOCK_AFTER="100000")
+                   # The per-phone and per-account limits and the password back-off have their own
+                   # tests; here the per-address limits are what must hold across workers.
+                   RATELIMIT_OTP_PHONE="100000 per minute",
+                   RATELIMIT_CARD_TRIES="100000 per minute", LOGIN_BACKOFF_AFTER="100000")
         env.update(extra)
         return env
 

@@ -60,3 +60,17 @@ class ClaimStartForm(PortalForm):
 class ClaimCodeForm(PortalForm):
     code = StringField(_l("OTP code"), CODE_FIELD)
     submit = SubmitField(_l("Verify"))
+
+
+class CodeLoginForm(PortalForm):
+    """Masuk dengan kode SMS, step 1: the account to send a code to."""
+
+    login = StringField(_l("NIK or Email"), [required(), max_length(254)])
+    submit = SubmitField(_l("Send login code"))
+
+
+class CodeLoginVerifyForm(PortalForm):
+    """Masuk dengan kode SMS, step 2: the code from the phone."""
+
+    code = StringField(_l("OTP code"), CODE_FIELD)
+    submit = SubmitField(_l("Log in"))

@@ -12,13 +12,14 @@ from portal.auth.claim import offer_claim_page
 from portal.auth.forms import ActivationForm, LoginForm, RegisterForm, ResendForm
 from portal.auth.resend import resend_and_report
 from portal.extensions import db
-from portal.limits import activation_phone_limit, login_account_limit, login_limit, otp_limit, registration_phone_limit
+from portal.limits import activation_phone_limit, login_limit, otp_limit, registration_phone_limit
 from portal.models import OtpPurpose, User
 from portal.redirects import safe_next
 from portal.services import accounts
 from portal.services.claims import NikTaken
 from portal.services.otp import find_challenge, seconds_until_resend
 from portal.services.sessions import end_sessions
+from portal.services.throttle import LoginThrottled, PasswordLoginClosed
 from portal.unit_of_work import unit_of_work
 
 
@@ -92,26 +93,32 @@ def resend_activation():
 @bp.route("/masuk", methods=["GET", "POST"])
 @public
 @login_limit
-@login_account_limit
 def login():
     """Masuk by NIK or email; one message for an unknown account and a wrong password."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
+    backed_off = False
     if form.validate_on_submit():
-        # A wrong password's failure count (and the lock) is kept: LoginRefused.keeps_writes.
+        # A wrong password's failure count (and its back-off) is kept: LoginRefused.keeps_writes.
         with unit_of_work(form, handled=accounts.AccountNotActivated) as work:
             user = accounts.authenticate(form.login.data, form.password.data, clock.now())
         if isinstance(work.error, accounts.AccountNotActivated):
             return _restart_activation(work.error.user, form)
         if work.done:
-            target = safe_next(request.args.get("next"))
-            _fresh_session()  # nothing from before the login carries over
-            login_user(user)
-            session["since"] = session["seen"] = clock.real_now().timestamp()  # see auth/sessions.py
-            flash(_("Welcome, %(name)s.", name=user.full_name), "success")
-            return redirect(target or url_for("main.index"))
-    return _login_page(form)
+            return start_session(user)
+        backed_off = isinstance(work.error, LoginThrottled | PasswordLoginClosed)
+    return _login_page(form, backed_off)
+
+
+def start_session(user: User):
+    """Log `user` in on a fresh session and go on to `next` (password or SMS code alike)."""
+    target = safe_next(request.args.get("next"))
+    _fresh_session()  # nothing from before the login carries over
+    login_user(user)
+    session["since"] = session["seen"] = clock.real_now().timestamp()  # see auth/sessions.py
+    flash(_("Welcome, %(name)s.", name=user.full_name), "success")
+    return redirect(target or url_for("main.index"))
 
 
 def _fresh_session() -> None:
@@ -122,13 +129,13 @@ def _fresh_session() -> None:
         session["locale"] = locale
 
 
-def _login_page(form: LoginForm):
+def _login_page(form: LoginForm, backed_off: bool = False):
     demo_accounts = None
     if current_app.config["DEMO_MODE"]:
         from portal.demo.people import DEMO_PASSWORD, demo_logins
 
         demo_accounts = {"password": DEMO_PASSWORD, "logins": demo_logins(clock.now())}
-    return render_template("auth/login.html", form=form, demo_accounts=demo_accounts)
+    return render_template("auth/login.html", form=form, demo_accounts=demo_accounts, backed_off=backed_off)
 
 
 def _restart_activation(user: User, form: LoginForm):

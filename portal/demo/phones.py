@@ -8,6 +8,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.models import Card, SmsMessage, User
 from portal.services.accounts import pending_password_reset
+from portal.services.code_login import pending_code_login
 from portal.services.sms import messages_to
 
 BESIDE_LIMIT = 5  # beside a form, the newest few are enough: the code just sent is the first
@@ -18,13 +19,16 @@ def _card_phones(user: User):
 
 
 def _visitor_phones() -> list[str]:
-    """Not logged in: the phone of the account waiting for activation or a password reset."""
+    """Not logged in: the phone of the account waiting for activation, a password reset or a code login."""
     pending = session.get("activation") or {}
     if pending.get("user_id"):
         user = db.session.get(User, pending["user_id"])
         return [user.phone] if user else []
     # A reset in progress: in the demo, the visitor holds the phone of the account they named.
     challenge = pending_password_reset((session.get("reset") or {}).get("login", ""))
+    if challenge is None and session.get("code_login"):  # Masuk dengan kode SMS, likewise
+        pending = session["code_login"]
+        challenge = pending_code_login(pending.get("login", ""), pending.get("browser", ""))
     return [challenge.phone] if challenge else []
 
 

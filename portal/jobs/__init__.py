@@ -146,6 +146,7 @@ COUNT_LABELS = {
     "accounts": _l("unactivated accounts removed"),
     "account_challenges": _l("their OTP codes removed"),
     "profiles": _l("their profiles removed"),
+    "unknown_logins": _l("old wrong-password counts of unknown logins forgotten"),
 }
 
 

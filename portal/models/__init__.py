@@ -1,5 +1,5 @@
 """Typed SQLAlchemy models, one module per area. Importing this registers them all."""
-from portal.models.accounts import ParticipantProfile, Role, User
+from portal.models.accounts import LoginThrottle, ParticipantProfile, Role, User
 from portal.models.catalogue import (
     Accreditation,
     Category,
@@ -77,6 +77,7 @@ __all__ = [
     "JobLease",
     "JobRun",
     "LedgerEntry",
+    "LoginThrottle",
     "Offering",
     "OtpChallenge",
     "ParticipantProfile",

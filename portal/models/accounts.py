@@ -38,9 +38,10 @@ class User(UserMixin, db.Model):
     activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Part of the login cookie's id: bumping it ends every session of this account.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
-    # Consecutive wrong passwords; at LOGIN_LOCK_AFTER the account is locked until a password reset.
+    # Consecutive wrong passwords: past LOGIN_BACKOFF_AFTER each one makes the next try wait longer
+    # (login_backoff_until); at LOGIN_MAX_FAILURES only an SMS code opens the account again.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    login_backoff_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Provider staff belong to exactly one lembaga (set when their account is made); nobody else has one.
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id"), index=True)
 
@@ -56,6 +57,18 @@ class User(UserMixin, db.Model):
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"
+
+
+class LoginThrottle(db.Model):
+    """The password back-off of a login typed that names no account, kept like an account's own,
+    so an unknown NIK or email is answered exactly as a known one (portal/services/throttle.py)."""
+
+    __tablename__ = "login_throttles"
+
+    login_key: Mapped[str] = mapped_column(String(64), primary_key=True)  # an HMAC of the login typed
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    login_backoff_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_failed_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)  # housekeeping forgets old ones
 
 
 class ParticipantProfile(db.Model):

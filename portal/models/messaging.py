@@ -12,10 +12,11 @@ from portal.models.types import UTCDateTime
 
 
 class OtpPurpose(StrEnum):
-    """What a code proves: an account's phone, a password reset, a card payment, or a NIK claim."""
+    """What a code proves: an account's phone, a password reset, a login, a card payment, or a NIK claim."""
 
     ACTIVATION = "activation"
     PASSWORD_RESET = "password_reset"
+    LOGIN = "login"  # Masuk dengan kode SMS
     CARD_PAYMENT = "card_payment"
     ACCOUNT_CLAIM = "account_claim"  # the card holder proves the card's phone to take back their NIK
 

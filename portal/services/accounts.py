@@ -6,10 +6,9 @@ from functools import lru_cache
 
 import phonenumbers
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.clock import today_wib
@@ -21,16 +20,12 @@ from portal.services.nik import parse_nik
 from portal.services.otp import TooManyCodes, otp_minutes, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
 from portal.services.population import registry
+from portal.services.throttle import LoginRefused as LoginRefused  # what authenticate raises
+from portal.services.throttle import clear_failures, count_attempt
 
 _BAD_LOGIN = _l("The NIK/email or password is wrong.")
 IDENTITY_UNKNOWN = _l("The NIK, full name and mother's maiden name do not match the population registry "
                       "(Dukcapil). Check them against your KTP and family card (Kartu Keluarga).")
-
-
-class LoginRefused(DomainError):
-    """A refused login. The failure count it may have raised is committed, not rolled back."""
-
-    keeps_writes = True  # else the lock after LOGIN_LOCK_AFTER wrong passwords would never come
 
 
 class AccountNotActivated(DomainError):
@@ -136,45 +131,22 @@ def _find_by_login(login: str) -> User | None:
 def authenticate(login: str, password: str, now: datetime) -> User:
     """The account for this NIK or email and password; one message for every failure.
 
-    A wrong password raises the account's count of consecutive failures (the caller commits it,
-    as for a wrong code); at LOGIN_LOCK_AFTER the account is locked until a password reset. A locked
-    account is refused even with the right password, with the same message, so that the lock does
-    not tell an outsider that the account exists.
+    Each try is counted first (portal/services/throttle.py): past a few wrong passwords in a row
+    the next try must wait, longer each time, and at LOGIN_MAX_FAILURES the password path closes
+    until a code sent by SMS proves the owner. An unknown login is counted and answered the same
+    way, at the same cost, so the answers do not tell whether an account exists.
     """
     user = _find_by_login(login)
+    attempt = count_attempt(user, login, now)  # raises while backed off, before any hash is checked
     if user is None:
         password_matches(_dummy_hash(), password)
-        raise LoginRefused(_BAD_LOGIN)
-    right = password_matches(user.password_hash, password)  # checked even when locked: the same cost
-    if user.locked_at is not None:
-        raise LoginRefused(_BAD_LOGIN)
-    if not right:
-        _count_failed_login(user, now)
-        raise LoginRefused(_BAD_LOGIN)
+        raise attempt.refuse(attempt.failures, _BAD_LOGIN)
+    if not password_matches(user.password_hash, password):
+        raise attempt.refuse(attempt.failures, _BAD_LOGIN)
     if not user.is_active:
         raise AccountNotActivated(user)
-    cleared = db.session.execute(
-        update(User).where(User.id == user.id, User.locked_at.is_(None))
-        .values(failed_logins=0).execution_options(synchronize_session=False)
-    ).rowcount
-    if cleared != 1:  # locked by a racing wrong password meanwhile
-        raise LoginRefused(_BAD_LOGIN)
-    db.session.refresh(user)
+    clear_failures(user)
     return user
-
-
-def _count_failed_login(user: User, now: datetime) -> None:
-    """Two guarded UPDATEs, so racing wrong passwords are all counted and the lock is set once."""
-    live = (User.id == user.id, User.locked_at.is_(None))
-    db.session.execute(
-        update(User).where(*live).values(failed_logins=User.failed_logins + 1)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.execute(
-        update(User).where(*live, User.failed_logins >= current_app.config["LOGIN_LOCK_AFTER"])
-        .values(locked_at=now).execution_options(synchronize_session=False)
-    )
-    db.session.refresh(user)
 
 
 def phone_for_login(login: str) -> str | None:
@@ -216,8 +188,8 @@ def reset_password(challenge: OtpChallenge, code: str, new_password: str, now: d
     verify_code(challenge, code, now)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
-    user.failed_logins = 0  # the code proved the owner: the lock, if any, is lifted
-    user.locked_at = None
+    user.failed_logins = 0  # the code proved the owner: the password back-off is lifted
+    user.login_backoff_until = None
     if user.activated_at is None:  # the code proved the phone, as activation would have
         user.activated_at = now
     db.session.flush()

@@ -138,7 +138,7 @@ def complete_claim(claim: AccountClaim, code: str, ip: str, now: datetime) -> tu
     )
     account.email, account.phone, account.password_hash = claim.email, claim.phone, claim.password_hash
     account.session_version += 1
-    account.failed_logins, account.locked_at = 0, None
+    account.failed_logins, account.login_backoff_until = 0, None  # the holder starts with no back-off
     proven = claim.phone == claim.card_phone
     account.activated_at = now if proven else None
     claim.completed_at = now

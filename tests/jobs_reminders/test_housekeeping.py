@@ -79,14 +79,16 @@ def test_removes_exactly_the_dead_old_challenges_and_the_stale_accounts(app, clo
     users_before, stale_id, active_id = _ids(User), stale.id, active.id
     keep_users = {active.id, young.id, with_card.id, with_enrollment.id, staff.id}
 
-    assert clean_up(now) == {"challenges": 4, "accounts": 1, "account_challenges": 1, "profiles": 1}
+    assert clean_up(now) == {"challenges": 4, "accounts": 1, "account_challenges": 1, "profiles": 1,
+                             "unknown_logins": 0}
 
     assert _ids(OtpChallenge) == kept
     assert stale_recent_challenge not in _ids(OtpChallenge)
     assert _ids(User) == users_before - {stale_id} == keep_users
     assert _ids(ParticipantProfile) == {active_id}
     assert db.session.scalar(select(func.count(SmsMessage.id))) == 1  # the demo phone's history stays
-    assert clean_up(now) == {"challenges": 0, "accounts": 0, "account_challenges": 0, "profiles": 0}
+    assert clean_up(now) == {"challenges": 0, "accounts": 0, "account_challenges": 0, "profiles": 0,
+                             "unknown_logins": 0}
 
 
 @pytest.mark.parametrize(("age", "removed"), [(7 * DAY - timedelta(seconds=1), 0), (7 * DAY + timedelta(seconds=1), 1)])
@@ -111,7 +113,7 @@ def test_batches_remove_everything_in_several_transactions(app, clock):
     for n in range(2, 7):
         _challenge(_user(n, age=9 * DAY), HOUR)
     counts = clean_up(portal_clock.now(), batch_size=2)
-    assert counts == {"challenges": 5, "accounts": 5, "account_challenges": 5, "profiles": 0}
+    assert counts == {"challenges": 5, "accounts": 5, "account_challenges": 5, "profiles": 0, "unknown_logins": 0}
     assert _ids(OtpChallenge) == set() and _ids(User) == {active.id}
 
 
@@ -121,4 +123,5 @@ def test_the_job_runner_records_the_counts(app, clock):
     _user(1, age=8 * DAY)
     run = run_job("housekeeping", "manual")
     assert run.status == "ok"
-    assert run_counts(run) == {"challenges": 0, "accounts": 1, "account_challenges": 0, "profiles": 0}
+    assert run_counts(run) == {"challenges": 0, "accounts": 1, "account_challenges": 0, "profiles": 0,
+                               "unknown_logins": 0}

@@ -1,7 +1,7 @@
 """A wrong code's, or a wrong password's, failure count is committed by every page that checks one.
 
 Were it rolled back with the refusal, every guess would be free: the five tries of a code and the
-lock after LOGIN_LOCK_AFTER wrong passwords would never come. The count is read from the database
+password back-off would never come. The count is read from the database
 after the request, so only a commit passes.
 """
 from __future__ import annotations

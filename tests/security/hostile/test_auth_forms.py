@@ -1,4 +1,5 @@
-"""Hostile values in the account forms: Buat Akun, Aktivasi, Masuk, Kendala Masuk, Kata Sandi Baru."""
+"""Hostile values in the account forms: Buat Akun, Aktivasi, Masuk (by password and by SMS code), Kendala Masuk,
+Kata Sandi Baru."""
 from __future__ import annotations
 
 from hypothesis import given
@@ -38,7 +39,8 @@ def test_masuk(app, client, clock, data):
     if not getattr(client, "_account", None):
         create_user()
         client._account = True
-    response = attack(client, "/masuk", "/masuk", data)
+    # A refused login is counted, for an unknown login too (its back-off row): the one write allowed.
+    response = attack(client, "/masuk", "/masuk", data, may_write_on_refusal=frozenset({"login_throttles"}))
     assert response.status_code != 302, "a hostile login got in"
 
 
@@ -75,3 +77,22 @@ def test_klaim_nik_ini(app, client, clock, sms, data):
         assert page.submit().request.path == "/buat-akun/klaim"
         form(client, client.get("/buat-akun/klaim"), "Klaim NIK ini").submit()
     attack(client, "/buat-akun/klaim", "/buat-akun/klaim/kode", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["login"]))
+def test_masuk_dengan_kode_sms(app, client, clock, data):
+    if not getattr(client, "_account", None):
+        create_user()
+        client._account = True
+    attack(client, "/masuk/kode-sms", "/masuk/kode-sms", data)
+
+
+@FORM_SETTINGS
+@given(data=form_data(["code"]))
+def test_kode_masuk(app, client, clock, data):
+    if client.get("/masuk/kode-sms/verifikasi").status_code != 200:
+        user = create_user()
+        form(client, client.get("/masuk/kode-sms"), "Kirim Kode Masuk").fill("NIK atau Email", user.email).submit()
+    response = attack(client, "/masuk/kode-sms/verifikasi", "/masuk/kode-sms/verifikasi", data)
+    assert response.status_code != 302, "a hostile code got in"
