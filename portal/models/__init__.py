@@ -21,7 +21,7 @@ from portal.models.learning import (
     SessionProgress,
     TrainingSession,
 )
-from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage
+from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage, SmsStatus
 from portal.models.prakerja import (
     BlacklistEntry,
     Card,
@@ -47,6 +47,7 @@ ENUMS = (
     "Role",
     "RunStatus",
     "RunTrigger",
+    "SmsStatus",
 )
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "Role",
     "RunStatus",
     "RunTrigger",
+    "SmsStatus",
     "AuditEvent",
     "Certificate",
     "EnrollmentEvent",

@@ -16,6 +16,7 @@ from portal import scheduler as portal_scheduler
 from portal.clock import WIB
 from portal.extensions import db
 from portal.jobs.locks import job_lock
+from portal.jobs.relay import relay_once
 from portal.models import JobRun
 from portal.scheduler import (
     build_scheduler,
@@ -54,6 +55,11 @@ def started(app):
 def test_the_timetable(app, started):
     scheduler = started(build_scheduler(app, blocking=False), paused=True)  # paused: nothing runs
     jobs = {job.id: job for job in scheduler.get_jobs()}
+    # The SMS relay: every few seconds, outside run_job (no JobRun row per pass), due at start.
+    relay = jobs.pop("sms-relay")
+    assert relay.func is relay_once and relay.args == (app,)
+    assert relay.trigger.interval == timedelta(seconds=3) and relay.misfire_grace_time == 30
+    assert relay.next_run_time < relay.trigger.start_date
     assert {job_id: job.args[1] for job_id, job in jobs.items()} == {
         "sweep": "sweep", "sweep-midnight": "sweep", "reminders": "reminders", "housekeeping": "housekeeping"}
     assert str(scheduler.timezone) == "Asia/Jakarta"
@@ -75,10 +81,12 @@ def test_the_timetable(app, started):
 def test_the_intervals_come_from_the_settings(app, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_SWEEP_MINUTES", 1)
     monkeypatch.setitem(app.config, "SCHEDULER_HOUSEKEEPING_MINUTES", 30)
+    monkeypatch.setitem(app.config, "SMS_RELAY_INTERVAL", 2)
     scheduler = build_scheduler(app, blocking=True)  # the dedicated process's; not started
     assert isinstance(scheduler, BlockingScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert jobs["sweep"].trigger.interval == timedelta(minutes=1)
+    assert jobs["sms-relay"].trigger.interval == timedelta(seconds=2)
     assert jobs["housekeeping"].trigger.interval == timedelta(minutes=30)
 
 
