@@ -48,6 +48,14 @@ def _settings(app: Flask) -> None:
     app.config.setdefault("SCHEDULER_EMBEDDED", embedded)
 
 
+class _QuietRelay(logging.Filter):
+    """APScheduler logs "Running job" and "executed successfully" at INFO for every run: every 3 s
+    for the SMS relay, which says itself when it moved something. Those two lines are dropped for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or "sms-relay" not in record.getMessage()
+
+
 def _run_scheduled(app: Flask, name: str) -> None:
     """What APScheduler calls: one run in a fresh app context (and so its own database session)."""
     with app.app_context():
@@ -67,6 +75,9 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     timetable.
     """
     _settings(app)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _QuietRelay) for f in executor_log.filters):
+        executor_log.addFilter(_QuietRelay())
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(
         timezone=WIB,

@@ -1,4 +1,5 @@
 """The scheduler's timetable, where it may start (only `flask run` in the demo), and the commands."""
+import logging
 import signal
 import threading
 from datetime import datetime, timedelta
@@ -230,3 +231,15 @@ def test_register_commands_adds_the_scheduler_and_jobs_commands():
     other = Flask(__name__)
     register_commands(other)
     assert {"scheduler", "jobs"} <= set(other.cli.commands)
+
+
+def test_the_relay_runs_quietly(app, caplog):
+    """Every 3 s would flood the log: APScheduler's own INFO lines about the relay are dropped."""
+    build_scheduler(app, blocking=True)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    with caplog.at_level(logging.INFO, logger="apscheduler.executors.default"):
+        executor_log.info('Running job "sms-relay (trigger: interval[0:00:03])"')
+        executor_log.info('Running job "sweep (trigger: interval[0:05:00])"')
+        executor_log.error('Job "sms-relay" raised an exception')
+    assert [r.getMessage() for r in caplog.records] == [
+        'Running job "sweep (trigger: interval[0:05:00])"', 'Job "sms-relay" raised an exception']
