@@ -65,8 +65,13 @@ def base_settings() -> dict:
         "SMS_HTTP_URL": os.environ.get("SMS_HTTP_URL", ""),
         "SMS_HTTP_TOKEN": os.environ.get("SMS_HTTP_TOKEN", ""),
         "SMS_HTTP_TIMEOUT": float(os.environ.get("SMS_HTTP_TIMEOUT", "5")),  # seconds, per attempt
-        "SMS_HTTP_RETRIES": int(os.environ.get("SMS_HTTP_RETRIES", "2")),  # so 3 attempts in all
-        "SMS_HTTP_BACKOFF": float(os.environ.get("SMS_HTTP_BACKOFF", "0.2")),  # seconds, doubled each retry
+        # The relay's attempts (portal/services/sms.py): 1 + retries, the n-th retry after
+        # backoff × 2^(n-1) seconds: 2, 4, 8, 16 s, so a code is given up 30 s after it was asked for.
+        "SMS_HTTP_RETRIES": int(os.environ.get("SMS_HTTP_RETRIES", "4")),
+        "SMS_HTTP_BACKOFF": float(os.environ.get("SMS_HTTP_BACKOFF", "2")),  # seconds, doubled each retry
+        "SMS_RELAY_INTERVAL": float(os.environ.get("SMS_RELAY_INTERVAL", "3")),  # seconds between relay runs
+        # How long a relay holds a claimed message: far beyond one gateway call (SMS_HTTP_TIMEOUT).
+        "SMS_RELAY_LEASE": float(os.environ.get("SMS_RELAY_LEASE", "60")),
         # Who answers "is this NIK this person?": `simulated` (the population_records table) or
         # `package.module:ClassName`, a class with the PopulationRegistry interface (the real Dukcapil service).
         "POPULATION_REGISTRY": os.environ.get("POPULATION_REGISTRY", "simulated"),

@@ -28,6 +28,7 @@ from flask.helpers import get_debug_flag
 from portal import clock
 from portal.clock import WIB, to_wib
 from portal.jobs import JOBS, format_counts, recent_runs, run_counts, run_job
+from portal.jobs.relay import relay_once, sms_cli
 from portal.logs import describe_error
 from portal.models import RunStatus, RunTrigger
 
@@ -50,6 +51,14 @@ def _settings(app: Flask) -> None:
     on_portal_time = bool(app.config.get("DEMO_MODE")) and not app.config.get("TESTING")
     app.config.setdefault("SCHEDULER_ON_PORTAL_TIME", on_portal_time)
     app.config.setdefault("SCHEDULER_PORTAL_TICK_SECONDS", 2)
+
+
+class _QuietRelay(logging.Filter):
+    """APScheduler logs "Running job" and "executed successfully" at INFO for every run: every 3 s
+    for the SMS relay, which says itself when it moved something. Those two lines are dropped for it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.INFO or "sms-relay" not in record.getMessage()
 
 
 def _run_scheduled(app: Flask, name: str) -> None:
@@ -117,12 +126,16 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     """A BlockingScheduler (the `scheduler` command) or BackgroundScheduler (embedded), not started.
 
     Sweep every SCHEDULER_SWEEP_MINUTES (5) and at 00:00 WIB, reminders at 09:00 WIB (retried
-    hourly until 20:00), housekeeping every SCHEDULER_HOUSEKEEPING_MINUTES (60). In production the
-    midnight sweep and the reminders are cron triggers on the wall clock. With SCHEDULER_ON_PORTAL_TIME
-    (the demo) they follow the portal's clock instead, which the presenter moves: APScheduler cannot be
-    given a fake clock, so a `PortalTimeline` looks every few seconds at where the portal's time has got to.
+    hourly until 20:00), housekeeping every SCHEDULER_HOUSEKEEPING_MINUTES (60), the SMS relay every
+    SMS_RELAY_INTERVAL seconds (3). In production the midnight sweep and the reminders are cron triggers
+    on the wall clock. With SCHEDULER_ON_PORTAL_TIME (the demo) they follow the portal's clock instead,
+    which the presenter moves: APScheduler cannot be given a fake clock, so a `PortalTimeline` looks
+    every few seconds at where the portal's time has got to. The relay runs on the wall clock always.
     """
     _settings(app)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _QuietRelay) for f in executor_log.filters):
+        executor_log.addFilter(_QuietRelay())
     kind = BlockingScheduler if blocking else BackgroundScheduler
     scheduler = kind(
         timezone=WIB,
@@ -148,11 +161,16 @@ def build_scheduler(app: Flask, blocking: bool) -> BaseScheduler:
     else:
         # Deadlines end at 23:59:59 WIB: revoke right after midnight, not up to 5 minutes later.
         add("sweep-midnight", "sweep", CronTrigger(hour=0, minute=0, timezone=WIB))
-        # 09:00 WIB sends the day's reminders; the hourly runs until 20:00 only retry what the SMS
-        # gateway refused (a reminder is sent once, so they send nothing else), never at night.
+        # 09:00 WIB queues the day's reminders; the hourly runs until 20:00 catch what a failed run
+        # left (a reminder is queued once, so they send nothing else), never at night.
         add("reminders", "reminders", CronTrigger(hour=REMINDER_HOURS_CRON, minute=0, timezone=WIB))
     add("housekeeping", "housekeeping",
         IntervalTrigger(minutes=app.config["SCHEDULER_HOUSEKEEPING_MINUTES"], timezone=WIB))
+    # The SMS relay (portal/jobs/relay.py): every few seconds, not through run_job (no JobRun row
+    # each time); a short grace, since a missed pass is simply the next one.
+    scheduler.add_job(relay_once, IntervalTrigger(seconds=app.config["SMS_RELAY_INTERVAL"], timezone=WIB),
+                      args=(app,), id="sms-relay", name="sms-relay", misfire_grace_time=30,
+                      next_run_time=clock.real_now().astimezone(WIB))
     return scheduler
 
 
@@ -272,6 +290,7 @@ def list_runs(limit: int) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    """Add `flask scheduler` and `flask jobs run|list`."""
+    """Add `flask scheduler`, `flask jobs run|list` and `flask sms relay`."""
     app.cli.add_command(scheduler_command)
     app.cli.add_command(jobs_cli)
+    app.cli.add_command(sms_cli)

@@ -11,9 +11,9 @@ transaction (Indico's "the handler commits once").
 
 Success commits. A refusal (`DomainError`) is rolled back and shown next to its field, above the
 form, or flashed when there is no form; a refusal whose type says `keeps_writes` (a wrong code's or
-a wrong password's failure count) is committed instead, so an attacker cannot guess for free. An
-SMS the gateway would not take (`SmsNotSent`) is rolled back and said in one message. Anything
-else is rolled back and raised: nothing half-done is committed.
+a wrong password's failure count) is committed instead, so an attacker cannot guess for free.
+Anything else is rolled back and raised: nothing half-done is committed. (An SMS cannot fail
+here: it is queued in this transaction and sent by the relay, portal/services/sms.py.)
 """
 from __future__ import annotations
 
@@ -21,15 +21,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import flash
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from portal.extensions import db
 from portal.forms import show_domain_error
 from portal.services import DomainError
-from portal.services.sms import SmsNotSent
-
-SMS_NOT_SENT = _l("The SMS could not be sent. Nothing was saved; please try again.")
 
 
 def keeps_writes(error: BaseException) -> bool:
@@ -59,13 +55,13 @@ def transaction() -> Iterator[None]:
 
 class UnitOfWork:
     """The outcome of one `with unit_of_work(...)` block: `done` after a commit of the whole
-    block, else `error` holds the refusal that was shown (or the `SmsNotSent`)."""
+    block, else `error` holds the refusal that was shown."""
 
     def __init__(self, form: FlaskForm | None, handled: tuple[type[DomainError], ...]):
         self.form = form
         self.handled = handled
         self.done = False
-        self.error: DomainError | SmsNotSent | None = None
+        self.error: DomainError | None = None
 
     def __enter__(self) -> UnitOfWork:
         return self
@@ -75,21 +71,18 @@ class UnitOfWork:
         if error is None:
             self.done = True
             return False
-        if not isinstance(error, DomainError | SmsNotSent):
+        if not isinstance(error, DomainError):
             return False  # a bug or a lost connection: rolled back, and raised to the 500 page
         self.error = error
         if not isinstance(error, self.handled):  # the view said it answers these itself
             self._show(error)
         return True
 
-    def _show(self, error: DomainError | SmsNotSent) -> None:
+    def _show(self, error: DomainError) -> None:
         if self.form is not None:
-            if isinstance(error, SmsNotSent):
-                self.form.form_errors.append(SMS_NOT_SENT)
-            else:
-                show_domain_error(self.form, error)
+            show_domain_error(self.form, error)
         else:  # as plain text: a lazy string would reach the session as Markup, unescaped
-            flash(str(SMS_NOT_SENT if isinstance(error, SmsNotSent) else error.message), "error")
+            flash(str(error.message), "error")
 
 
 def unit_of_work(form: FlaskForm | None = None,

@@ -1,5 +1,9 @@
 """Fixtures: app, db, client, clock, sms, and the `auth` helper (flaskr's pattern).
 
+The tests' phone is the `memory` SMS backend behind a guard: it refuses a delivery while any
+request of the app is open, so a test fails if a request ever calls the SMS gateway itself. Codes
+reach it when the relay runs (`sms.sent`, `tests.support.codes.deliver`), as the scheduler would.
+
 The schema is made once per run by the Alembic migrations, as in production. Each test then
 starts from empty tables; tests commit for real (views commit), so cleanup deletes rows.
 SQLite by default; set TEST_DATABASE_URL to run the same suite on PostgreSQL.
@@ -13,7 +17,7 @@ from datetime import UTC, datetime
 
 import pytest
 import time_machine
-from flask import has_app_context
+from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
@@ -22,8 +26,37 @@ from portal import create_app
 from portal.extensions import db, limiter
 from tests import factories
 from tests.browser import form
+from tests.support.codes import deliver
 
 START = datetime(2021, 3, 10, 3, 0, tzinfo=UTC)  # Rabu, 10 Maret 2021 10.00 WIB
+
+
+class GuardedPhone(list):
+    """The memory backend's list: a delivery while a request of `app` is open fails the test."""
+
+    def __init__(self, app):
+        super().__init__()
+        self.app = app
+
+    def append(self, message) -> None:
+        open_requests = self.app.extensions.get("requests_open", 0)
+        assert open_requests == 0, f"the SMS gateway was called while {open_requests} request(s) were open"
+        super().append(message)
+
+
+def count_open_requests(app) -> None:
+    """Keep `app.extensions["requests_open"]` (for GuardedPhone): up in before_request, down in teardown."""
+    app.extensions["requests_open"] = 0
+
+    @app.before_request
+    def opened():
+        g.counted_open = True
+        app.extensions["requests_open"] += 1
+
+    @app.teardown_request
+    def closed(error=None):
+        if g.pop("counted_open", False):  # a test_request_context is torn down without opening
+            app.extensions["requests_open"] -= 1
 
 
 def _reset_schema() -> None:
@@ -63,6 +96,7 @@ def base_app(tmp_path_factory):
         overrides["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     app = create_app(overrides)
     app.test_client_class = IsolatedClient
+    count_open_requests(app)
     with app.app_context():
         _reset_schema()
         upgrade()
@@ -84,7 +118,7 @@ def _empty_tables() -> None:
 @pytest.fixture
 def app(base_app):
     """The test app, with an app context and empty tables."""
-    base_app.extensions["sms_memory"] = []
+    base_app.extensions["sms_memory"] = GuardedPhone(base_app)
     with base_app.app_context():
         yield base_app
         db.session.rollback()
@@ -104,6 +138,8 @@ def make_app(app, base_app):
         settings.update(overrides)
         made.append(create_app(settings))
         made[-1].test_client_class = IsolatedClient
+        count_open_requests(made[-1])
+        made[-1].extensions["sms_memory"] = GuardedPhone(made[-1])
         return made[-1]
 
     yield build
@@ -138,14 +174,17 @@ def clock():
 
 
 class Sms:
-    """What the memory SMS backend sent during the test."""
+    """What reached the tests' phone (the memory SMS backend) during the test.
+
+    Reading it first runs the SMS relay, as the scheduler would between two requests.
+    """
 
     def __init__(self, app):
         self.app = app
 
     @property
     def sent(self):
-        return self.app.extensions["sms_memory"]
+        return deliver(self.app)
 
     def last_to(self, phone: str):
         matching = [m for m in self.sent if m.to == phone]

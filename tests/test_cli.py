@@ -7,6 +7,7 @@ from portal.clock import WIB
 from portal.extensions import db
 from portal.models import Card, LedgerEntry, PopulationRecord, Wave
 from portal.services.cards import is_valid_card_number
+from portal.services.sms import send_sms
 from tests.factories import NIK, create_card, create_wave
 
 
@@ -109,3 +110,12 @@ def test_sweep_command_revokes_what_has_expired_at_the_given_time(runner, app):
     assert "kartu dicabut: 1" in result.output and "dikembalikan ke dana (Rp): 1000000" in result.output
     assert db.session.scalar(select(Card.status)) == "revoked"
     assert [r.trigger for r in db.session.scalars(select(JobRun))] == ["cli", "cli"]
+
+
+def test_sms_relay_once_delivers_what_is_queued(runner, sms):
+    send_sms("+6281234567890", "SIMULASI: kode 123456")
+    db.session.commit()
+    result = runner.invoke(args=["sms", "relay", "--once"])
+    assert result.exit_code == 0 and result.output.strip() == "sent=1"
+    assert [m.to for m in sms.sent] == ["+6281234567890"]
+    assert runner.invoke(args=["sms", "relay", "--once"]).output.strip() == "nothing to send"

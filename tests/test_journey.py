@@ -14,6 +14,7 @@ from werkzeug.serving import make_server
 
 from portal import clock as portal_clock
 from portal.extensions import db
+from portal.jobs.relay import relay_once
 from portal.models import Enrollment
 from portal.services.cards import issue_card
 from portal.services.ledger import check_ledger
@@ -100,15 +101,26 @@ def test_the_tutorial_reads_its_codes_from_the_outbox(app, make_app, clock):
 
 @pytest.fixture
 def served(make_app):
-    """The app on a real socket, its SMS going to the gateway stub."""
+    """The app on a real socket, its SMS going to the gateway stub through a relay (as the
+    scheduler process runs it, here a thread)."""
     with SmsGateway(token=TOKEN) as gateway:
         portal = make_app(SMS_BACKEND="http", SMS_HTTP_URL=gateway.url, SMS_HTTP_TOKEN=TOKEN, SMS_HTTP_BACKOFF=0)
         server = make_server("127.0.0.1", 0, portal, threaded=True)
         thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
+        stop = threading.Event()
+
+        def relay():
+            while not stop.wait(0.05):
+                relay_once(portal)
+
+        relayer = threading.Thread(target=relay)
         thread.start()
+        relayer.start()
         try:
             yield f"http://127.0.0.1:{server.server_port}", gateway
         finally:
+            stop.set()
+            relayer.join(timeout=10)
             server.shutdown()
             server.server_close()
             thread.join(timeout=10)

@@ -16,6 +16,7 @@ from portal.models import (
     Role,
     RunStatus,
     RunTrigger,
+    SmsStatus,
 )
 
 WORDS = {
@@ -31,7 +32,9 @@ WORDS = {
     RunStatus: labels.RUN_STATUS,
     RunTrigger: labels.RUN_TRIGGER,
 }
-NEVER_SHOWN = {OtpPurpose}  # a code's purpose is the page it is typed on, never a word on screen
+# A code's purpose is the page it is typed on, never a word on screen; an SMS's place in the
+# relay's queue is for the relay and the logs only.
+NEVER_SHOWN = {OtpPurpose, SmsStatus}
 SAME_IN_BOTH = {"A", "B", "C", "manual"}  # grades are letters; "manual" is Indonesian too
 
 

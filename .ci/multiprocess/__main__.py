@@ -2,7 +2,8 @@
 
 A fresh PostgreSQL database (dropped at the end), Redis for the rate-limit counters, an SMS
 gateway stub in this process (the users' phones: tests/support/sms_gateway.py), gunicorn with 3
-workers and the `scheduler` process, all in the production profile (processes.py). Then 50
+workers and the `scheduler` process (which also relays the SMS outbox to the stub: no request
+calls the gateway), all in the production profile (processes.py). Then 50
 users, concurrently and over real HTTP, go from Buat Akun to Mulai Pelatihan through the forms
 (crowd.py, with the shared journey driver of tests/support/journey.py). Checked afterwards, in
 this order: 50 enrollments, no seat oversold, every card's balance, `flask ledger check`, the

@@ -1,7 +1,8 @@
 """Kirim ulang kode: the button beside every SMS code form (activation, password reset, payment).
 
-It lives with its form (`ResendForm`, in auth/forms.py) and two of its three pages; the payment
-page borrows it.
+It lives with its form (`ResendForm`, in auth/forms.py). Activation and payment answer with
+`resend_and_report`; the password reset answers from its session instead, the same for a known
+and an unknown account (portal/auth/recovery.py).
 """
 from __future__ import annotations
 
@@ -17,17 +18,11 @@ from portal.unit_of_work import unit_of_work
 NEW_CODE_SENT = _l("A new code has been sent.")
 
 
-def resend_and_report(challenge: OtpChallenge | None, message: Message, sent=NEW_CODE_SENT) -> None:
-    """Handle a `Kirim ulang kode` press: resend in one unit of work, and flash the outcome.
-
-    With no challenge (an unknown account in a reset) nothing is sent but `sent` is still said.
-    """
+def resend_and_report(challenge: OtpChallenge, message: Message) -> None:
+    """Handle a `Kirim ulang kode` press: resend in one unit of work, and flash the outcome."""
     if not ResendForm().validate_on_submit():
-        return
-    if challenge is None:
-        flash(sent, "info")
         return
     with unit_of_work() as work:
         resend_code(challenge, message, clock.now())
     if work.done:
-        flash(sent, "success")
+        flash(NEW_CODE_SENT, "success")

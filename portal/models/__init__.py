@@ -21,7 +21,7 @@ from portal.models.learning import (
     SessionProgress,
     TrainingSession,
 )
-from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage
+from portal.models.messaging import OtpChallenge, OtpPurpose, SmsMessage, SmsStatus
 from portal.models.population import AccountClaim, PopulationRecord
 from portal.models.prakerja import (
     BlacklistEntry,
@@ -48,6 +48,7 @@ ENUMS = (
     "Role",
     "RunStatus",
     "RunTrigger",
+    "SmsStatus",
 )
 
 __all__ = [
@@ -65,6 +66,7 @@ __all__ = [
     "RunTrigger",
     "AccountClaim",
     "AuditAction",
+    "SmsStatus",
     "AuditEvent",
     "Certificate",
     "EnrollmentEvent",

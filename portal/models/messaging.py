@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
@@ -44,12 +44,32 @@ class OtpChallenge(db.Model):
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
+class SmsStatus(StrEnum):
+    """Where a message is on its way out (portal/services/sms.py): the relay's queue."""
+
+    QUEUED = "queued"  # waiting for the relay, first time or after a failed attempt
+    SENDING = "sending"  # claimed by a relay until next_attempt_at (its lease)
+    SENT = "sent"
+    FAILED = "failed"  # given up after the bounded attempts, or refused outright
+
+
 class SmsMessage(db.Model):
-    """An SMS as the `outbox` backend keeps it; HP Simulasi reads these."""
+    """The SMS outbox: every message is written here by the request, and sent by the relay.
+
+    With the `outbox` backend this table is the phone (HP Simulasi reads it) and a message is
+    `sent` when written. Through a gateway, the text is erased once sent or given up: it carries
+    a code.
+    """
 
     __tablename__ = "sms_messages"
+    __table_args__ = (Index("ix_sms_messages_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     to_phone: Mapped[str] = mapped_column(String(16), index=True)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default=SmsStatus.QUEUED)  # an SmsStatus
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # wall-clock UTC
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(String(100))  # "HTTP 503", "ConnectTimeout": never the text

@@ -17,7 +17,7 @@ from portal.models import OtpChallenge, OtpPurpose, User
 from portal.services import DomainError
 from portal.services.claims import offer_claim
 from portal.services.nik import parse_nik
-from portal.services.otp import TooManyCodes, otp_minutes, start_challenge, verify_code
+from portal.services.otp import OtpRejected, TooManyCodes, otp_minutes, resend_code, start_challenge, verify_code
 from portal.services.passwords import check_password, hash_password, password_matches
 from portal.services.population import registry
 from portal.services.throttle import LoginRefused as LoginRefused  # what authenticate raises
@@ -181,11 +181,32 @@ def pending_password_reset(login: str) -> OtpChallenge | None:
     )
 
 
-def reset_password(challenge: OtpChallenge, code: str, new_password: str, now: datetime) -> User:
-    """Set a new password with a reset code; every other session of the account ends."""
+def resend_password_reset(login: str, now: datetime) -> None:
+    """Kirim ulang kode for a reset: a fresh code to the account named by `login`, if there is one
+    and its challenge may send again. Refuses nothing: the caller answers the same either way."""
+    challenge = pending_password_reset(login)
+    if challenge is None:
+        return
+    try:
+        resend_code(challenge, reset_sms, now)
+    except DomainError:
+        pass  # too soon, too many sends, or a dead challenge: nothing was written, nothing is said
+
+
+def reset_password(login: str, code: str, new_password: str, now: datetime) -> User:
+    """Set a new password with a reset code; every other session of the account ends.
+
+    The code is proven first, and only then is anything about the account judged: before it, a
+    wrong code is all anyone learns (OtpRejected, its failure count kept), whether the account
+    exists or not. A password refused after a right code raises DomainError, so the caller rolls
+    back and the code's consumption with it: the owner may try another password with the same code.
+    """
+    challenge = pending_password_reset(login)
+    if challenge is None:  # an unknown account: refused as a wrong code would be
+        raise OtpRejected(_l("Wrong code."), "code")
+    verify_code(challenge, code, now)
     user = db.session.get(User, challenge.user_id)
     check_password(new_password, (user.nik, user.full_name, user.email.split("@")[0]))
-    verify_code(challenge, code, now)
     user.password_hash = hash_password(new_password)
     user.session_version += 1
     user.failed_logins = 0  # the code proved the owner: the password back-off is lifted

@@ -61,8 +61,8 @@ def start_challenge(
 ) -> OtpChallenge:
     """Create a challenge for `user` and send its first code to `phone`.
 
-    Raises SmsNotSent if the SMS cannot be sent (the caller rolls back and nothing is kept), and
-    TooManyCodes past OTP_MAX_CHALLENGES_PER_HOUR new challenges of one purpose for one account.
+    The SMS is queued in the caller's transaction (the relay sends it). Raises TooManyCodes past
+    OTP_MAX_CHALLENGES_PER_HOUR new challenges of one purpose for one account.
     """
     lifetime, *_ = _settings()
     _refuse_too_many_codes(user, purpose, now)

@@ -1,14 +1,23 @@
-"""`send_sms(to_e164, text)` and its backends, chosen by the `SMS_BACKEND` setting.
+"""SMS: `send_sms(to_e164, text)` queues a message in the outbox; the relay delivers it.
 
-- `outbox` (default): the message is stored in the database; HP Simulasi shows it.
-- `memory`: kept in a list on the app, for tests.
-- `http`: POSTed as JSON to the gateway at `SMS_HTTP_URL`, with bounded retries.
+A request never waits on a gateway. `send_sms` writes the message to the `sms_messages` table in
+the caller's transaction (so a rolled-back request sends nothing), and the relay
+(portal/jobs/relay.py: run by the scheduler, `flask sms relay`, or the demo's embedded scheduler)
+delivers it through the backend chosen by `SMS_BACKEND`, with the gateways below:
+
+- `outbox` (default, the demo): the table IS the phone. HP Simulasi reads it; nothing leaves, and
+  a message is delivered the moment it is written.
+- `http`: POSTed as JSON to the gateway at `SMS_HTTP_URL` with a bearer token. A failed attempt
+  (a 5xx, a 429, a timeout, a refused connection) is tried again later with exponential back-off
+  (`SMS_HTTP_BACKOFF` seconds, doubled each time), up to `1 + SMS_HTTP_RETRIES` attempts; a 4xx
+  or a redirect gives up at once.
+- `memory`: kept in a list on the app, for tests (the tests' phone).
+
 The text of a message is never logged: it may carry a code.
 """
 from __future__ import annotations
 
 import logging
-import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -18,13 +27,9 @@ from sqlalchemy import select
 
 from portal import clock
 from portal.extensions import db
-from portal.models import SmsMessage
+from portal.models import SmsMessage, SmsStatus
 
 log = logging.getLogger(__name__)
-
-
-class SmsNotSent(Exception):
-    """The gateway did not accept the message; the caller must consume nothing."""
 
 
 @dataclass(frozen=True)
@@ -34,9 +39,12 @@ class SentSms:
     at: datetime
 
 
-def _outbox(to_e164: str, text: str) -> None:
-    db.session.add(SmsMessage(to_phone=to_e164, body=text, created_at=clock.now()))
-    db.session.flush()
+class GatewayFailed(Exception):
+    """One delivery attempt failed; `retry` says whether another attempt may succeed."""
+
+    def __init__(self, reason: str, retry: bool):
+        super().__init__(reason)
+        self.reason, self.retry = reason, retry
 
 
 def _memory(to_e164: str, text: str) -> None:
@@ -48,49 +56,43 @@ def _http(to_e164: str, text: str) -> None:
     url, token = config.get("SMS_HTTP_URL"), config.get("SMS_HTTP_TOKEN")
     if not url or not token:
         raise RuntimeError("SMS_BACKEND=http needs SMS_HTTP_URL and SMS_HTTP_TOKEN to be set")
-    attempts = 1 + max(0, config["SMS_HTTP_RETRIES"])
-    # A new Session per call: it reuses the connection across this call's retries and is closed
-    # when done (no socket left open), and nothing is shared between threads or gunicorn's forked
-    # workers. An OTP SMS is rare enough that a connection pool kept between calls buys nothing.
-    with requests.Session() as http:
-        for attempt in range(1, attempts + 1):
-            if attempt > 1:
-                time.sleep(config["SMS_HTTP_BACKOFF"] * 2 ** (attempt - 2))
-            try:
-                response = http.post(
-                    url, json={"to": to_e164, "text": text}, headers={"Authorization": f"Bearer {token}"},
-                    timeout=config["SMS_HTTP_TIMEOUT"],
-                    allow_redirects=False,  # never hand the code on to wherever a redirect points
-                )
-            except (requests.ConnectionError, requests.Timeout) as exc:
-                status, retry = type(exc).__name__, True  # ConnectTimeout, ReadTimeout, ConnectionError
-            else:
-                status = response.status_code
-                if 200 <= status < 300:
-                    return
-                retry = status >= 500 or status == 429
-            # Only these fields: the text carries a code, the URL or headers may carry the token.
-            log.warning(
-                "sms gateway failed",
-                extra={"sms_backend": "http", "attempt": attempt, "status": status, "to_suffix": to_e164[-4:]},
-            )
-            if not retry:
-                break
-    raise SmsNotSent(f"SMS gateway failed after {attempt} attempt(s), last status {status}")
+    try:
+        response = requests.post(
+            url, json={"to": to_e164, "text": text}, headers={"Authorization": f"Bearer {token}"},
+            timeout=config["SMS_HTTP_TIMEOUT"],
+            allow_redirects=False,  # never hand the code on to wherever a redirect points
+        )
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        raise GatewayFailed(type(exc).__name__, retry=True) from None  # ConnectTimeout, ReadTimeout, ...
+    status = response.status_code
+    if not 200 <= status < 300:
+        raise GatewayFailed(f"HTTP {status}", retry=status >= 500 or status == 429)
 
 
-BACKENDS = {"outbox": _outbox, "memory": _memory, "http": _http}
+# The gateways the relay delivers through; `outbox` has none: the table is the phone.
+GATEWAYS = {"memory": _memory, "http": _http}
+
+
+def backend() -> str:
+    """The configured SMS_BACKEND, checked."""
+    name = current_app.config["SMS_BACKEND"]
+    if name != "outbox" and name not in GATEWAYS:
+        raise RuntimeError(f"unknown SMS_BACKEND {name!r}")
+    return name
 
 
 def send_sms(to_e164: str, text: str) -> None:
-    """Send `text` to `to_e164` with the configured backend; raise SmsNotSent if it fails."""
-    name = current_app.config["SMS_BACKEND"]
-    try:
-        backend = BACKENDS[name]
-    except KeyError:
-        raise RuntimeError(f"unknown SMS_BACKEND {name!r}") from None
-    backend(to_e164, text)
-    log.info("sms sent", extra={"sms_backend": name, "to_suffix": to_e164[-4:]})
+    """Queue `text` for `to_e164` in the caller's transaction (flushed, not committed)."""
+    now = clock.now()
+    delivered_here = backend() == "outbox"
+    db.session.add(SmsMessage(
+        to_phone=to_e164, body=text, created_at=now,
+        status=SmsStatus.SENT if delivered_here else SmsStatus.QUEUED,
+        attempts=0, next_attempt_at=None if delivered_here else clock.real_now(),
+        sent_at=now if delivered_here else None,
+    ))
+    db.session.flush()
+    log.info("sms queued", extra={"sms_backend": current_app.config["SMS_BACKEND"], "to_suffix": to_e164[-4:]})
 
 
 def messages_to(phones: list[str], limit: int = 20) -> list[SmsMessage]:

@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import OtpChallenge, User
+from portal.jobs.relay import relay_due
+from portal.models import OtpChallenge, SmsMessage, User
 from tests.browser import form
 from tests.factories import NIK, create_person, create_user
 
@@ -189,19 +190,24 @@ def test_resend_does_not_reset_failures(client, sms, clock):
     assert "Sisa kesempatan: 3" in activate(client, wrong).get_data(as_text=True)
 
 
-def test_sms_gateway_down_at_registration_keeps_nothing(make_app):
+def test_sms_gateway_down_at_registration_only_delays_the_code(make_app):
+    """The request queues the code and answers at once; the relay meets the gateway down and retries."""
     import socket
 
     with socket.socket() as probe:  # a port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
     app = make_app(SMS_BACKEND="http", SMS_HTTP_URL=f"http://127.0.0.1:{closed_port}/sms", SMS_HTTP_TOKEN="t",
-                   SMS_HTTP_RETRIES=0)
+                   SMS_HTTP_RETRIES=1, SMS_HTTP_BACKOFF=0)
     client = app.test_client()
     with app.app_context():
-        html = register(client).get_data(as_text=True)
-        assert "SMS tidak dapat dikirim" in html and 'value="Sri Wahyuni"' in html
-        assert users() == 0  # the account made in a savepoint is rolled back too
+        page = register(client)
+        assert page.request.path == "/aktivasi" and users() == 1
+        [queued] = db.session.scalars(select(SmsMessage)).all()
+        assert (queued.status, queued.attempts) == ("queued", 0)  # the request called no gateway
+        assert relay_due() == {"retrying": 1}
+        db.session.refresh(queued)
+        assert (queued.status, queued.attempts, queued.last_error) == ("queued", 1, "ConnectionError")
 
 
 def test_phone_already_used_by_another_account(client, sms):

@@ -16,6 +16,7 @@ from portal.services.ledger import check_ledger
 from portal.services.purchases import complete_purchase, start_payment
 from tests.concurrency.helpers import hold_row, nik, release_when_waiting, run_together
 from tests.factories import create_card, create_offering, create_participant
+from tests.support.codes import deliver
 
 pytestmark = pytest.mark.postgres
 
@@ -37,7 +38,7 @@ def start_codes(racers, payments: list[tuple[int, str, int]]) -> list[tuple[int,
             user = db.session.get(User, user_id)
             challenge = start_payment(user, db.session.get(Offering, offering_id), number, clock.now())
             db.session.commit()
-            code = re.search(r"\b(\d{6})\b", racers.extensions["sms_memory"][-1].text).group(1)
+            code = re.search(r"\b(\d{6})\b", deliver(racers)[-1].text).group(1)
             started.append((user_id, challenge.id, code))
     return started
 

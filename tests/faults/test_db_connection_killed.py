@@ -19,6 +19,7 @@ from tests.browser import form
 from tests.concurrency.helpers import require_postgres, sessions
 from tests.conftest import Auth
 from tests.factories import create_card, create_offering, create_participant
+from tests.support.codes import deliver
 
 pytestmark = pytest.mark.postgres
 
@@ -59,7 +60,7 @@ def enter_card(client, offering_id: int, number: str):
 
 
 def code_sent(portal) -> str:
-    return re.search(r"\b(\d{6})\b", portal.extensions["sms_memory"][-1].text).group(1)
+    return re.search(r"\b(\d{6})\b", deliver(portal)[-1].text).group(1)
 
 
 def assert_clean_500(response) -> None:
@@ -108,7 +109,7 @@ def test_daftar_killed_mid_request_fails_cleanly_and_the_retry_works(portal, kil
     failed = enter_card(client, offering.id, card.number)
     assert killed and not set(sessions(PORTAL)) & set(killed)
     assert_clean_500(failed)
-    assert db.session.scalar(select(func.count(OtpChallenge.id))) == 0 and not portal.extensions.get("sms_memory")
+    assert db.session.scalar(select(func.count(OtpChallenge.id))) == 0 and not deliver(portal)
 
     page = enter_card(client, offering.id, card.number)  # the person tries again
     assert page.request.path.startswith("/prakerja/verifikasi/")

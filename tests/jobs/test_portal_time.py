@@ -47,7 +47,7 @@ def test_crossed_hour(since, until, hours, crossed):
 def test_the_demo_timetable_follows_the_portal_clock(app, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_ON_PORTAL_TIME", True)
     jobs = {job.id: job for job in build_scheduler(app, blocking=True).get_jobs()}
-    assert set(jobs) == {"sweep", "housekeeping", "portal-time"}
+    assert set(jobs) == {"sweep", "housekeeping", "portal-time", "sms-relay"}  # the relay: wall clock always
     assert jobs["portal-time"].trigger.interval == timedelta(seconds=2)
 
 
@@ -55,7 +55,7 @@ def test_production_keeps_its_cron_triggers(make_app):
     other = make_app(DEMO_MODE=False)
     assert other.config["SCHEDULER_ON_PORTAL_TIME"] is False
     jobs = {job.id: job for job in build_scheduler(other, blocking=True).get_jobs()}
-    assert set(jobs) == {"sweep", "sweep-midnight", "reminders", "housekeeping"}
+    assert set(jobs) == {"sweep", "sweep-midnight", "reminders", "housekeeping", "sms-relay"}
     assert isinstance(jobs["sweep-midnight"].trigger, CronTrigger)
 
 

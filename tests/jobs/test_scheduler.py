@@ -1,4 +1,5 @@
 """The scheduler's timetable, where it may start (only `flask run` in the demo), and the commands."""
+import logging
 import signal
 import threading
 from datetime import datetime, timedelta
@@ -16,6 +17,7 @@ from portal import scheduler as portal_scheduler
 from portal.clock import WIB
 from portal.extensions import db
 from portal.jobs.locks import job_lock
+from portal.jobs.relay import relay_once
 from portal.models import JobRun
 from portal.scheduler import (
     build_scheduler,
@@ -54,6 +56,11 @@ def started(app):
 def test_the_timetable(app, started):
     scheduler = started(build_scheduler(app, blocking=False), paused=True)  # paused: nothing runs
     jobs = {job.id: job for job in scheduler.get_jobs()}
+    # The SMS relay: every few seconds, outside run_job (no JobRun row per pass), due at start.
+    relay = jobs.pop("sms-relay")
+    assert relay.func is relay_once and relay.args == (app,)
+    assert relay.trigger.interval == timedelta(seconds=3) and relay.misfire_grace_time == 30
+    assert relay.next_run_time < relay.trigger.start_date
     assert {job_id: job.args[1] for job_id, job in jobs.items()} == {
         "sweep": "sweep", "sweep-midnight": "sweep", "reminders": "reminders", "housekeeping": "housekeeping"}
     assert str(scheduler.timezone) == "Asia/Jakarta"
@@ -75,10 +82,12 @@ def test_the_timetable(app, started):
 def test_the_intervals_come_from_the_settings(app, monkeypatch):
     monkeypatch.setitem(app.config, "SCHEDULER_SWEEP_MINUTES", 1)
     monkeypatch.setitem(app.config, "SCHEDULER_HOUSEKEEPING_MINUTES", 30)
+    monkeypatch.setitem(app.config, "SMS_RELAY_INTERVAL", 2)
     scheduler = build_scheduler(app, blocking=True)  # the dedicated process's; not started
     assert isinstance(scheduler, BlockingScheduler)
     jobs = {job.id: job for job in scheduler.get_jobs()}
     assert jobs["sweep"].trigger.interval == timedelta(minutes=1)
+    assert jobs["sms-relay"].trigger.interval == timedelta(seconds=2)
     assert jobs["housekeeping"].trigger.interval == timedelta(minutes=30)
 
 
@@ -222,3 +231,15 @@ def test_register_commands_adds_the_scheduler_and_jobs_commands():
     other = Flask(__name__)
     register_commands(other)
     assert {"scheduler", "jobs"} <= set(other.cli.commands)
+
+
+def test_the_relay_runs_quietly(app, caplog):
+    """Every 3 s would flood the log: APScheduler's own INFO lines about the relay are dropped."""
+    build_scheduler(app, blocking=True)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    with caplog.at_level(logging.INFO, logger="apscheduler.executors.default"):
+        executor_log.info('Running job "sms-relay (trigger: interval[0:00:03])"')
+        executor_log.info('Running job "sweep (trigger: interval[0:05:00])"')
+        executor_log.error('Job "sms-relay" raised an exception')
+    assert [r.getMessage() for r in caplog.records] == [
+        'Running job "sweep (trigger: interval[0:05:00])"', 'Job "sms-relay" raised an exception']

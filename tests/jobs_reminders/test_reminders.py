@@ -1,4 +1,4 @@
-"""Deadline reminders: 7, 3 and 1 days before, on WIB days, once each, retried after a gateway failure."""
+"""Deadline reminders: 7, 3 and 1 days before, on WIB days, once each; a gateway down only delays the SMS."""
 import re
 import threading
 from datetime import UTC, datetime, time, timedelta
@@ -9,11 +9,10 @@ from sqlalchemy import func, select
 from portal import clock as portal_clock
 from portal.clock import WIB
 from portal.extensions import db
-from portal.jobs import reminders as job
+from portal.jobs.relay import relay_due
 from portal.jobs.reminders import send_deadline_reminders
-from portal.models import Card, ReminderSent
+from portal.models import Card, ReminderSent, SmsMessage
 from portal.services.reminders import due_reminders, record_and_text
-from portal.services.sms import SmsNotSent
 from tests.factories import create_card, mark_bought
 
 ACCEPTED = datetime(2021, 3, 9, 3, 0, tzinfo=UTC)  # Selasa, 9 Maret 2021 10.00 WIB
@@ -61,13 +60,13 @@ def test_reminders_go_out_on_the_7th_3rd_and_1st_wib_day_before_the_deadline(app
 ])
 def test_the_day_is_the_wib_day_not_the_utc_day(app, clock, sms, when, expected):
     _card()
-    assert _run(clock, when) == {"sent": expected, "failed": 0}
+    assert _run(clock, when) == {"sent": expected}
 
 
 @pytest.mark.parametrize("days", [8, 6, 5, 4, 2, 0])
 def test_no_reminder_on_other_days(app, clock, sms, days):
     _card()
-    assert _run(clock, _days_before(days)) == {"sent": 0, "failed": 0}
+    assert _run(clock, _days_before(days)) == {"sent": 0}
     assert sms.sent == [] and _rows() == 0
 
 
@@ -83,65 +82,39 @@ def test_cards_that_bought_or_were_revoked_get_nothing(app, clock, sms):
     mark_bought(bought, ACCEPTED + timedelta(days=2))
     revoked.status = "revoked"
     db.session.commit()
-    assert _run(clock, _days_before(7)) == {"sent": 1, "failed": 0}
+    assert _run(clock, _days_before(7)) == {"sent": 1}
     assert [m.to for m in sms.sent] == [open_card.phone]
 
 
 def test_each_reminder_is_sent_once_even_if_the_job_runs_twice(app, clock, sms):
     _card()
-    assert _run(clock, _days_before(7, time(8))) == {"sent": 1, "failed": 0}
-    assert _run(clock, _days_before(7, time(20))) == {"sent": 0, "failed": 0}
+    assert _run(clock, _days_before(7, time(8))) == {"sent": 1}
+    assert _run(clock, _days_before(7, time(20))) == {"sent": 0}
     assert len(sms.sent) == 1 and _rows() == 1
 
 
-def test_a_gateway_failure_keeps_nothing_and_the_next_run_sends_it(app, clock, sms, monkeypatch):
+def test_a_gateway_down_delays_the_sms_never_the_reminder(app, clock, make_app):
+    """The reminder and its SMS are queued together; the relay retries the SMS when the gateway is back."""
     card = _card()
-
-    def gateway_down(to, text):
-        raise SmsNotSent("gateway down")
-
-    monkeypatch.setattr(job, "send_sms", gateway_down)
-    assert _run(clock, _days_before(7, time(8))) == {"sent": 0, "failed": 1}
-    assert sms.sent == [] and _rows() == 0
-    monkeypatch.undo()
-    assert _run(clock, _days_before(7, time(9))) == {"sent": 1, "failed": 0}
-    assert sms.last_to(card.phone) and _rows() == 1
-
-
-def test_an_unreachable_http_gateway_counts_as_failed(app, clock, make_app):
-    _card()
     clock.move_to(_days_before(1))
-    gateway = make_app(SMS_BACKEND="http", SMS_HTTP_URL="http://127.0.0.1:9/sms", SMS_HTTP_TOKEN="t",
-                       SMS_HTTP_RETRIES=0, SMS_HTTP_TIMEOUT=1)
-    with gateway.app_context():
-        assert send_deadline_reminders(portal_clock.now()) == {"sent": 0, "failed": 1}
-        assert _rows() == 0
+    down = make_app(SMS_BACKEND="http", SMS_HTTP_URL="http://127.0.0.1:9/sms", SMS_HTTP_TOKEN="t",
+                    SMS_HTTP_RETRIES=1, SMS_HTTP_TIMEOUT=1, SMS_HTTP_BACKOFF=0)
+    with down.app_context():
+        assert send_deadline_reminders(portal_clock.now()) == {"sent": 1}
+        assert relay_due() == {"retrying": 1}  # the gateway is down: the SMS waits in the queue
+        assert _rows() == 1
+    assert send_deadline_reminders(portal_clock.now()) == {"sent": 0}  # queued once, never twice
+    [queued] = db.session.scalars(select(SmsMessage)).all()
+    assert (queued.to_phone, queued.status, queued.attempts) == (card.phone, "queued", 1)
 
 
-def test_batches_cover_every_card_and_failures_do_not_loop(app, clock, sms, monkeypatch):
+def test_batches_cover_every_card(app, clock, sms):
     for n in range(1, 6):
         _card(n)
     clock.move_to(_days_before(3))
-    calls = []
-
-    def flaky(to, text):
-        calls.append(to)
-        if len(calls) % 2:
-            raise SmsNotSent("every other one")
-
-    monkeypatch.setattr(job, "send_sms", flaky)
-    assert send_deadline_reminders(portal_clock.now(), batch_size=2) == {"sent": 2, "failed": 3}
-    assert len(calls) == 5 and _rows() == 2
-    monkeypatch.undo()
-    assert send_deadline_reminders(portal_clock.now(), batch_size=2) == {"sent": 3, "failed": 0}
-
-
-def test_the_run_stops_when_the_gateway_keeps_failing(app, clock, monkeypatch):
-    for n in range(1, job.MAX_FAILURES_IN_A_ROW + 4):
-        _card(n)
-    clock.move_to(_days_before(1))
-    monkeypatch.setattr(job, "send_sms", lambda to, text: (_ for _ in ()).throw(SmsNotSent("down")))
-    assert send_deadline_reminders(portal_clock.now()) == {"sent": 0, "failed": job.MAX_FAILURES_IN_A_ROW}
+    assert send_deadline_reminders(portal_clock.now(), batch_size=2) == {"sent": 5}
+    assert send_deadline_reminders(portal_clock.now(), batch_size=2) == {"sent": 0}
+    assert len(sms.sent) == 5 and _rows() == 5
 
 
 def test_a_reminder_recorded_meanwhile_by_another_run_is_not_sent_again(app, clock):
@@ -195,6 +168,6 @@ def test_the_job_runner_records_the_counts(app, clock, sms):
     _card()
     clock.move_to(_days_before(7, time(9)))
     run = run_job("reminders", "manual")
-    assert run.status == "ok" and run_counts(run) == {"sent": 1, "failed": 0}
+    assert run.status == "ok" and run_counts(run) == {"sent": 1}
     db.session.rollback()  # end the read above: on SQLite it would block the lease's commit (as the admin view does)
-    assert run_counts(run_job("reminders", "manual")) == {"sent": 0, "failed": 0}
+    assert run_counts(run_job("reminders", "manual")) == {"sent": 0}

@@ -19,6 +19,7 @@ from portal.logs import JsonLinesHandler
 from portal.models import OtpChallenge, User
 from tests.browser import form
 from tests.factories import create_offering, create_person, create_programme, create_wave
+from tests.support.codes import deliver
 
 NIK = "3273014508950011"
 PHONE = "+6281234567890"
@@ -40,7 +41,7 @@ def json_logging_app(make_app):
 
 
 def _codes(app) -> list[str]:
-    return [re.search(r"\b(\d{6})\b", m.text).group(1) for m in app.extensions.get("sms_memory", [])]
+    return [re.search(r"\b(\d{6})\b", m.text).group(1) for m in deliver(app)]
 
 
 def _last_code(app) -> str:

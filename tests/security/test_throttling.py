@@ -15,6 +15,7 @@ from tests.browser import form
 from tests.conftest import Auth
 from tests.factories import NIK, PASSWORD, PHONE, create_card, create_offering, create_participant, create_user
 from tests.prakerja.conftest import enter_card
+from tests.support.codes import deliver
 
 pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
 
@@ -106,7 +107,7 @@ def test_failed_logins_per_address_count_across_accounts(make_app, clock):
 # Codes per phone --------------------------------------------------------------------------------------
 
 def _sent(app) -> list:
-    return app.extensions.get("sms_memory", [])
+    return deliver(app)
 
 
 def _ask_reset(app, address: str, login: str):

@@ -4,7 +4,8 @@ A code source answers two questions: `mark(phone)`, a marker of what the phone h
 far (taken before the form that sends a code), and `code_after(phone, mark)`, the code in the
 first message after that marker. Three sources, one per backend:
 
-- `MemoryCodes(app)`: the `memory` backend (the tests' default), in-process;
+- `MemoryCodes(app)`: the `memory` backend (the tests' default), in-process: it runs the SMS
+  relay (`deliver`) before it reads, as the scheduler would;
 - `OutboxCodes()`: the `outbox` backend's table (SmsMessage), in-process, in an app context;
 - `tests.support.sms_gateway.SmsGateway`: the `http` backend, for a real server.
 
@@ -30,6 +31,25 @@ def code_in(text: str) -> str:
     return codes[0]
 
 
+def deliver(app) -> list:
+    """Run the SMS relay once for `app` (what its scheduler does every few seconds) and return
+    what the `memory` backend's phone holds. Runs in `app`'s current context if it is the one
+    pushed, else in a context of its own (after ending the current one's transaction)."""
+    from flask import current_app, has_app_context
+
+    from portal.extensions import db
+    from portal.jobs.relay import relay_due
+
+    if has_app_context() and current_app._get_current_object() is app:
+        relay_due()
+    else:
+        if has_app_context():
+            db.session.commit()
+        with app.app_context():
+            relay_due()
+    return app.extensions.get("sms_memory", [])
+
+
 class Codes(Protocol):
     def mark(self, phone: str) -> int: ...
 
@@ -37,13 +57,13 @@ class Codes(Protocol):
 
 
 class MemoryCodes:
-    """The `memory` SMS backend's list on the app (sent synchronously: no waiting)."""
+    """The `memory` SMS backend's list on the app, after a run of the relay (no waiting)."""
 
     def __init__(self, app):
         self.app = app
 
     def _texts(self, phone: str) -> list[str]:
-        return [message.text for message in self.app.extensions.get("sms_memory", []) if message.to == phone]
+        return [message.text for message in deliver(self.app) if message.to == phone]
 
     def mark(self, phone: str) -> int:
         return len(self._texts(phone))
