@@ -12,6 +12,7 @@ from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
 from portal.admin.forms import IssueCardForm, UploadCardsForm
+from portal.converters import id_arg
 from portal.forms import choices
 from portal.services.audit import recent_events
 from portal.services.card_import import (
@@ -54,7 +55,7 @@ def _page(issue: IssueCardForm | None = None, upload: UploadCardsForm | None = N
 @admin_required
 def cards():
     """The two ways to issue cards; after issuing one, its number (`?kartu=<id>`)."""
-    card_id = request.args.get("kartu", type=int)
+    card_id = id_arg(request.args, "kartu")
     return _page(new_card=card_or_none(card_id) if card_id else None)
 
 
