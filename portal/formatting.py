@@ -28,7 +28,17 @@ def long_date(day: date | None) -> str:
     return format_date(day, "d MMMM y")
 
 
+def mask_card_number(number: str | None) -> str:
+    """A Kartu Prakerja number where the full number is not needed: `•••• •••• •••• 1234`. The last
+    four digits recognise a card; they do not let anyone use it. Also takes the last four alone."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if not digits:
+        return ""
+    return "•••• •••• •••• " + digits[-4:] if len(digits) >= 4 else "••••"
+
+
 def register(app) -> None:
     from portal.services.sms import mask_phone
 
-    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, long_date=long_date, mask_phone=mask_phone)
+    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, long_date=long_date, mask_phone=mask_phone,
+                                 mask_card_number=mask_card_number)
