@@ -19,3 +19,17 @@ def id_arg(args, name: str) -> int | None:
     """A query-string id (`?kartu=12`): None when absent, malformed or beyond what the database holds."""
     value = args.get(name, type=int)
     return value if value is not None and 0 < value <= MAX_ID else None
+
+
+MAX_PAGE = 10**9  # past the end of any listing, and (page - 1) × page size still fits a BIGINT OFFSET
+
+
+def page_arg(args, name: str = "halaman") -> int | None:
+    """A query-string page number (`?halaman=2`): 1 when absent; None when it is not a whole number
+    from 1 (ASCII digits only); a huge number is MAX_PAGE, a page past the end, never an overflow."""
+    text = args.get(name)
+    if text is None:
+        return 1
+    if not (text.isascii() and text.isdigit()) or not text.strip("0"):
+        return None
+    return int(text) if len(text) <= 9 else MAX_PAGE

@@ -33,7 +33,17 @@ def number(value: int) -> str:
     return format_decimal(value)
 
 
+def mask_card_number(number: str | None) -> str:
+    """A Kartu Prakerja number where the full number is not needed: `•••• •••• •••• 1234`. The last
+    four digits recognise a card; they do not let anyone use it. Also takes the last four alone."""
+    digits = "".join(ch for ch in number or "" if ch.isdigit())
+    if not digits:
+        return ""
+    return "•••• •••• •••• " + digits[-4:] if len(digits) >= 4 else "••••"
+
+
 def register(app) -> None:
     from portal.services.sms import mask_phone
 
-    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, number=number, long_date=long_date, mask_phone=mask_phone)
+    app.jinja_env.filters.update(rupiah=rupiah, wib=wib, number=number, long_date=long_date, mask_phone=mask_phone,
+                                 mask_card_number=mask_card_number)

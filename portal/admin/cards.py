@@ -12,15 +12,17 @@ from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
 from portal.admin.forms import IssueCardForm, UploadCardsForm
+from portal.converters import id_arg
 from portal.forms import choices
 from portal.services.audit import recent_events
 from portal.services.card_import import (
+    HANDOVER_WINDOW,
     MAX_BYTES,
     MAX_ROWS,
-    card_or_none,
     import_card_file,
     import_report,
     issue_one_card,
+    issued_card,
 )
 from portal.services.cards import card_status
 from portal.services.waves import wave_figures
@@ -45,8 +47,9 @@ def _page(issue: IssueCardForm | None = None, upload: UploadCardsForm | None = N
     now = clock.now()
     return render_template(
         "admin/cards.html", issue=issue, upload=upload, report=report, new_card=new_card,
-        new_status=card_status(new_card, now) if new_card else None, imports=recent_events(10, "card.import"),
+        new_status=card_status(new_card.card, now) if new_card else None, imports=recent_events(10, "card.import"),
         limits={"rows": MAX_ROWS, "megabytes": MAX_BYTES // (1024 * 1024)},
+        handover_minutes=int(HANDOVER_WINDOW.total_seconds() // 60),
     )
 
 
@@ -54,8 +57,8 @@ def _page(issue: IssueCardForm | None = None, upload: UploadCardsForm | None = N
 @admin_required
 def cards():
     """The two ways to issue cards; after issuing one, its number (`?kartu=<id>`)."""
-    card_id = request.args.get("kartu", type=int)
-    return _page(new_card=card_or_none(card_id) if card_id else None)
+    card_id = id_arg(request.args, "kartu")
+    return _page(new_card=issued_card(card_id, current_actor().user.id, clock.now()) if card_id else None)
 
 
 @bp.post("/kartu/terbitkan")
@@ -92,4 +95,4 @@ def upload():
 @admin_required
 def import_result(event_id: int):
     """The report of one upload: the cards issued and every rejected line with its reason."""
-    return _page(report=import_report(event_id) or abort(404))
+    return _page(report=import_report(event_id, current_actor().user.id, clock.now()) or abort(404))

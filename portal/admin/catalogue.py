@@ -12,6 +12,7 @@ from portal import clock
 from portal.access import admin_required, current_actor
 from portal.admin import bp
 from portal.admin.forms import CategoryForm, ProgrammeForm, RenameCategoryForm
+from portal.converters import id_arg
 from portal.forms import choices
 from portal.services.catalogue_admin import (
     MAX_CATEGORY_NAME,
@@ -91,7 +92,7 @@ def programme_form(**kwargs) -> ProgrammeForm:
 @admin_required
 def programmes():
     """Every programme (or one category's) with its category, hours and offering count."""
-    category_id = request.args.get("kategori", type=int)
+    category_id = id_arg(request.args, "kategori")
     return render_template("admin/programmes.html", rows=programmes_for_admin(category_id),
                            categories=all_categories(), category_id=category_id)
 

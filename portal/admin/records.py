@@ -12,6 +12,7 @@ from portal.access import admin_required
 from portal.admin import bp
 from portal.admin.audit_facts import audit_facts, institution
 from portal.admin.forms import AuditFilter, BlacklistFilter, LedgerFilter
+from portal.converters import page_arg
 from portal.forms import choices
 from portal.models import LedgerKind
 from portal.services.audit import audit_actions, audit_log
@@ -22,7 +23,7 @@ from portal.services.paging import Paged
 
 
 def _page_number() -> int:
-    return max(1, request.args.get("halaman", 1, type=int) or 1)
+    return page_arg(request.args) or 1  # a bad number lands on the first page, a huge one on the last
 
 
 def _neighbours(page: Paged, **filters) -> dict[str, str | None]:

@@ -12,7 +12,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import BinaryIO
 
 from flask_babel import gettext as _
@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.formatting import mask_card_number
 from portal.models import AuditEvent, Card, Wave
 from portal.services import DomainError
 from portal.services.audit import Actor, record
@@ -32,6 +33,9 @@ from portal.services.nik import mask_nik
 MAX_ROWS = 1000
 MAX_BYTES = 1024 * 1024  # 1 MB
 MAX_NAME = 120  # Card.holder_name
+# The full card number is shown to the admin who issued it, this long, to hand it to the holder;
+# afterwards, and to anyone else, its last four digits (an old or shared link shows nothing usable).
+HANDOVER_WINDOW = timedelta(minutes=15)
 # The mother's maiden name is needed for a person the population registry does not know yet.
 HEADERS = (("nik", "nama", "hp"), ("nik", "name", "phone"), ("nik", "nama", "hp", "nama_ibu"),
            ("nik", "name", "phone", "mother"))
@@ -212,20 +216,47 @@ def import_card_file(actor: Actor, wave_number: int, stream: BinaryIO, filename:
     return import_cards(actor, wave_number, parsed.rows, accepted_at, now, parsed.unreadable, filename[:200])
 
 
-def import_report(event_id: int) -> ImportReport | None:
-    """The report of an earlier import, from its audit event (card numbers read from the cards)."""
+def may_hand_over(issued_by: int | None, issued_at: datetime | None, viewer_id: int, now: datetime) -> bool:
+    """True while `viewer_id` may see the full number of a card they issued (see HANDOVER_WINDOW)."""
+    return issued_by == viewer_id and issued_at is not None and issued_at <= now <= issued_at + HANDOVER_WINDOW
+
+
+@dataclass(frozen=True)
+class IssuedCard:
+    """A card as the Kartu page shows it after issuing: `number` is full only while it may be handed over."""
+
+    card: Card
+    number: str
+    full: bool
+
+
+def issued_card(card_id: int, viewer_id: int, now: datetime) -> IssuedCard | None:
+    """The card `card_id` with its number as `viewer_id` may see it now (`may_hand_over`)."""
+    card = db.session.get(Card, card_id)
+    if card is None:
+        return None
+    issued = db.session.execute(
+        select(AuditEvent.actor_id, AuditEvent.at)
+        .where(AuditEvent.action == "card.issue", AuditEvent.subject == f"card:{card.id}")
+    ).first()
+    full = issued is not None and may_hand_over(issued.actor_id, issued.at, viewer_id, now)
+    return IssuedCard(card, card.number if full else mask_card_number(card.number), full)
+
+
+def import_report(event_id: int, viewer_id: int, now: datetime) -> ImportReport | None:
+    """The report of an earlier import, from its audit event (card numbers read from the cards,
+    full only while `viewer_id` may hand them over, masked otherwise)."""
     event = db.session.get(AuditEvent, event_id)
     if event is None or event.action != "card.import":
         return None
     detail = json.loads(event.detail)
     card_ids = [card_id for _line, _masked, card_id in detail["issued"]]
     numbers = dict(db.session.execute(select(Card.id, Card.number).where(Card.id.in_(card_ids))).all())
+    if not may_hand_over(event.actor_id, event.at, viewer_id, now):
+        numbers = {card_id: mask_card_number(number) for card_id, number in numbers.items()}
     return ImportReport(
         wave_number=detail["wave"], filename=detail.get("filename", ""), event_id=event.id, at=event.at,
         issued=[(line, masked, numbers.get(card_id, "")) for line, masked, card_id in detail["issued"]],
         rejected=[(line, reason) for line, reason in detail["rejected"]],
     )
 
-
-def card_or_none(card_id: int) -> Card | None:
-    return db.session.get(Card, card_id)

@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import case, func, or_, select
 
 from portal.extensions import db
+from portal.formatting import mask_card_number
 from portal.models import (
     Card,
     CardStatus,
@@ -93,7 +94,7 @@ def check_ledger(limit: int = 50) -> LedgerReport:
         .select_from(Card).outerjoin(per_card, per_card.c.card_id == Card.id)
     ).one()
     problems = [
-        f"card id {row.id} (…{row.number[-4:]}): granted {row.granted}, balance {row.balance}, "
+        f"card id {row.id} ({mask_card_number(row.number)}): granted {row.granted}, balance {row.balance}, "
         f"purchases {row.purchased}, returns {row.returned}: off by {row.off}"
         for row in db.session.execute(
             select(Card.id, Card.number, Card.balance, granted.label("granted"), purchased.label("purchased"),

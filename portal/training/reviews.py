@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, render_template, request, url_for
 
 from portal.access import public
+from portal.converters import page_arg
 from portal.services.paging import Paged
 from portal.services.reviews import REVIEWS_PAGE_SIZE, offering_for_reviews, reviews_of
 from portal.training import bp
@@ -19,8 +20,11 @@ def reviews(offering_id: int):
         abort(404)
     offering, rating = reviewed.offering, reviewed.rating
     # The count came with the rating, so the page is laid out here rather than by fetch_page.
-    paged = Paged(page=request.args.get("halaman", 1, type=int), per_page=REVIEWS_PAGE_SIZE, total=rating.count)
-    if paged.page < 1 or paged.beyond_last:
+    number = page_arg(request.args)
+    if number is None:
+        abort(404)
+    paged = Paged(page=number, per_page=REVIEWS_PAGE_SIZE, total=rating.count)
+    if paged.beyond_last:
         abort(404)
     shown = reviews_of(offering.id, limit=paged.per_page, offset=paged.offset)
 
