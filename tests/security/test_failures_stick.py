@@ -17,6 +17,7 @@ from tests.browser import form
 from tests.conftest import Auth
 from tests.factories import NIK, PHONE, create_card, create_offering, create_participant, create_user
 from tests.prakerja.conftest import enter_card, enter_code
+from tests.security.test_lockout import _ask_code, _enter_code
 
 pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
 
@@ -61,7 +62,26 @@ def _masuk(client, sms) -> int:
     return db.session.scalar(select(User.failed_logins).where(User.nik == NIK))
 
 
-@pytest.mark.parametrize("page", [_aktivasi, _kendala_masuk, _verifikasi, _masuk],
-                         ids=["aktivasi", "kendala-masuk", "verifikasi", "masuk"])
+def _masuk_dengan_kode_sms(client, sms) -> int:
+    create_user()
+    _ask_code(client, NIK)
+    refused = _enter_code(client, _wrong(sms.last_code(PHONE)))
+    assert refused.request.path == "/masuk/kode-sms/verifikasi"
+    return _failed_attempts(OtpPurpose.LOGIN)
+
+
+def _klaim_nik(client, sms) -> int:
+    from tests.auth.test_claim import HOLDER, enter_claim_code, press_claim, squat
+
+    create_card(phone=PHONE)
+    squat(client.application, sms)
+    register(client, **HOLDER)
+    press_claim(client)
+    enter_claim_code(client, _wrong(sms.last_code(PHONE)))
+    return _failed_attempts(OtpPurpose.ACCOUNT_CLAIM)
+
+
+@pytest.mark.parametrize("page", [_aktivasi, _kendala_masuk, _verifikasi, _masuk, _masuk_dengan_kode_sms, _klaim_nik],
+                         ids=["aktivasi", "kendala-masuk", "verifikasi", "masuk", "masuk-dengan-kode-sms", "klaim-nik"])
 def test_a_wrong_guess_is_counted_in_the_database(client, sms, clock, page):
     assert page(client, sms) == 1
