@@ -6,7 +6,9 @@ drive a real server with. Here it runs over Flask's test client with each SMS ba
 gateway stub.
 """
 import asyncio
+import contextvars
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import select
@@ -150,10 +152,18 @@ class _Awaited:
         return self.transport.send(request)
 
 
+def _run_apart(coroutine):
+    """`asyncio.run` in a thread of its own, with this context: in one pytest process with the browser
+    tests, Playwright's sync API leaves an event loop running in this thread."""
+    context = contextvars.copy_context()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()
+
+
 def test_the_async_twin_runs_the_same_steps(app, client, clock):
     offering = _catalogue()
     card_number = _card_for(RINA)
     journey = AsyncJourney(_Awaited(FlaskTransport(client)), MemoryCodes(app))
-    purchase = asyncio.run(journey.tutorial(RINA, card_number, "web"))
+    purchase = _run_apart(journey.tutorial(RINA, card_number, "web"))
     assert purchase.refused == {} and "Sedang berjalan" in journey.visit.page.text
     _started(offering)

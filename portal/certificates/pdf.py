@@ -38,7 +38,8 @@ def certificate_pdf(certificate: Certificate, verify_url: str | None = None) -> 
     pdf = FPDF(orientation="landscape", unit="mm", format="A4")
     for style, file_name in FONT_FILES.items():
         pdf.add_font(FONT, style, FONTS / file_name)
-    pdf.set_title(f"{_('Certificate %(code)s', code=sheet.code)} ({sheet.simulation})")
+    title = _("Certificate %(code)s", code=sheet.code)  # not inside an f-string: pybabel would miss it
+    pdf.set_title(f"{title} ({sheet.simulation})")
     pdf.set_lang(str(get_locale() or "id"))
     pdf.set_creation_date(certificate.issued_at)  # the same certificate gives the same file
     pdf.set_auto_page_break(False)

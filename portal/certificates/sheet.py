@@ -45,7 +45,8 @@ def certificate_sheet(certificate: Certificate, holder: str, verify_url: str | N
     provider, programme = offering.provider.name, offering.programme.title
     result = _("Passed") if enrollment.passed else _("Not passed")
     if enrollment.score is not None:
-        result = f"{_('Score %(score)s', score=enrollment.score)} · {result}"
+        score = _("Score %(score)s", score=enrollment.score)  # not inside an f-string: pybabel would miss it
+        result = f"{score} · {result}"
     issuer = str(labels.CERTIFICATE_ISSUER[certificate.issuer])
     if certificate.issuer == CertificateIssuer.PROVIDER:
         issuer = f"{issuer} ({provider})"
