@@ -1,4 +1,6 @@
-"""Indonesia's 38 provinces with their BPS codes: the first two digits of a NIK."""
+"""Indonesia's 34 provinces of April 2021, the portal's world, with their BPS codes: the first two digits
+of a NIK. The four Papua provinces made in 2022 (Papua Selatan, Papua Tengah, Papua Pegunungan, Papua Barat
+Daya: 95, 96, 97, 92) did not exist yet; their people held NIKs of Papua (94) and Papua Barat (91)."""
 
 PROVINCES: dict[str, str] = {
     "11": "Aceh",
@@ -34,11 +36,7 @@ PROVINCES: dict[str, str] = {
     "81": "Maluku",
     "82": "Maluku Utara",
     "91": "Papua Barat",
-    "92": "Papua Barat Daya",
     "94": "Papua",
-    "95": "Papua Selatan",
-    "96": "Papua Tengah",
-    "97": "Papua Pegunungan",
 }
 
 
