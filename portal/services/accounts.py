@@ -1,6 +1,7 @@
 """Sisnaker accounts: Buat Akun, activation by SMS code, Masuk, and Kendala Masuk ke Akun?."""
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import datetime
 from functools import lru_cache
 
@@ -187,10 +188,10 @@ def resend_password_reset(login: str, now: datetime) -> None:
     challenge = pending_password_reset(login)
     if challenge is None:
         return
-    try:
+    # Too soon, too many sends, or a dead challenge: refused before any write, and not said, since an
+    # unknown account would have nothing to refuse.
+    with suppress(DomainError):
         resend_code(challenge, reset_sms, now)
-    except DomainError:
-        pass  # too soon, too many sends, or a dead challenge: nothing was written, nothing is said
 
 
 def reset_password(login: str, code: str, new_password: str, now: datetime) -> User:
