@@ -21,10 +21,7 @@ GOOD = {
 }
 
 
-@pytest.fixture(autouse=True)
-def siti_is_known(app):
-    """Siti is in the population registry: Buat Akun checks NIK, name and mother's name there first."""
-    create_person(NIK, "Siti Rahmawati", "Sri Wahyuni")
+pytestmark = pytest.mark.usefixtures("siti_is_known")  # Buat Akun asks the population registry first
 
 
 def register(client, **changes):

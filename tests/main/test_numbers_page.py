@@ -182,5 +182,8 @@ def test_no_waves_yet(client):
     assert "Belum ada gelombang." in html
 
 
-def test_utc_storage_is_shown_in_wib():
-    assert datetime(2021, 4, 8, 16, 59, 59, tzinfo=UTC).astimezone(WIB).hour == 23
+def test_utc_storage_is_shown_in_wib(app):
+    """Deadlines are stored in UTC and shown on the pages in WIB, through the portal's one formatter."""
+    from portal.formatting import wib
+
+    assert wib(datetime(2021, 4, 8, 16, 59, 59, tzinfo=UTC)) == "Kamis, 8 April 2021 23.59 WIB"

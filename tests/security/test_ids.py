@@ -41,12 +41,13 @@ def test_the_largest_id_reaches_the_view(app, auth, client):
     """MAX_ID itself is a valid id: the page looks for it and finds nothing (not a routing 404)."""
     from tests import factories
 
+    urls = app.url_map.bind("localhost")
+    assert urls.match(f"/portofolio/pelatihan/{MAX_ID}") == ("portfolio.training", {"enrollment_id": MAX_ID})
+    assert urls.match(f"/pelatihan/penawaran/{MAX_ID}/ulasan") == ("training.reviews", {"offering_id": MAX_ID})
     factories.create_participant()
     auth.login()
-    response = client.get(f"/portofolio/pelatihan/{MAX_ID}")
-    assert response.status_code == 404
-    ok = client.get(f"/pelatihan/penawaran/{MAX_ID}/ulasan")
-    assert ok.status_code == 404
+    assert client.get(f"/portofolio/pelatihan/{MAX_ID}").status_code == 404  # the view found nothing
+    assert client.get(f"/pelatihan/penawaran/{MAX_ID}/ulasan").status_code == 404
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
