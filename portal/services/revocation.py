@@ -24,6 +24,7 @@ from portal.formatting import wib
 from portal.models import BlacklistEntry, Card, CardStatus, LedgerEntry, LedgerKind, SmsMessage, Wave
 from portal.models.types import UTCDateTime
 from portal.services.cards import open_deadline_after
+from portal.services.sms import delivery_state
 
 REASON = "no_purchase_in_30_days"  # shown to people through a translated sentence
 
@@ -110,11 +111,13 @@ def _sms_body(deadline_text: str):
 def _tell_holders(conn: Connection, chosen: tuple, deadlines: set[datetime], at) -> None:
     """One SMS per chosen card into the outbox, in the batch's transaction: one INSERT … SELECT per
     distinct deadline in the batch (at midnight, one), the text made in SQL from one template."""
+    state = delivery_state(at)  # as send_sms writes it: sent (the demo's phone) or due for the relay
+    states = [literal(value, SmsMessage.__table__.c[name].type) for name, value in state.items()]
     for deadline in sorted(deadlines):
         same_deadline = (Card.deadline_at == literal(deadline, UTCDateTime()),) if len(deadlines) > 1 else ()
         conn.execute(insert(SmsMessage).from_select(
-            ["to_phone", "body", "created_at"],
-            select(Card.phone, _sms_body(wib(deadline)), at).where(*chosen, *same_deadline),
+            ["to_phone", "body", "created_at", *state],
+            select(Card.phone, _sms_body(wib(deadline)), at, *states).where(*chosen, *same_deadline),
         ))
 
 

@@ -81,16 +81,18 @@ def backend() -> str:
     return name
 
 
+def delivery_state(now: datetime) -> dict:
+    """The columns of a new outbox row: with the `outbox` backend the row is the delivery (sent);
+    otherwise it waits for the relay, due at once (wall-clock). For every writer of the outbox."""
+    if backend() == "outbox":
+        return {"status": SmsStatus.SENT, "attempts": 0, "next_attempt_at": None, "sent_at": now}
+    return {"status": SmsStatus.QUEUED, "attempts": 0, "next_attempt_at": clock.real_now(), "sent_at": None}
+
+
 def send_sms(to_e164: str, text: str) -> None:
     """Queue `text` for `to_e164` in the caller's transaction (flushed, not committed)."""
     now = clock.now()
-    delivered_here = backend() == "outbox"
-    db.session.add(SmsMessage(
-        to_phone=to_e164, body=text, created_at=now,
-        status=SmsStatus.SENT if delivered_here else SmsStatus.QUEUED,
-        attempts=0, next_attempt_at=None if delivered_here else clock.real_now(),
-        sent_at=now if delivered_here else None,
-    ))
+    db.session.add(SmsMessage(to_phone=to_e164, body=text, created_at=now, **delivery_state(now)))
     db.session.flush()
     log.info("sms queued", extra={"sms_backend": current_app.config["SMS_BACKEND"], "to_suffix": to_e164[-4:]})
 

@@ -83,3 +83,14 @@ def test_two_sweeps_at_once_send_each_sms_once(app):
     assert not errors
     phones = [phone for phone, _, _ in outbox()]
     assert len(phones) == 20 and len(set(phones)) == 20
+
+
+def test_the_revocation_sms_reaches_the_phone_through_the_relay(app):
+    """Written in bulk, the rows are as send_sms writes them: due for the relay, which delivers them."""
+    from tests.support.codes import deliver
+
+    made = cards(2)
+    assert revoke_expired_cards(NEXT_DAY)["revoked"] == 2
+    delivered = [m for m in deliver(app) if "dicabut" in m.text]
+    assert sorted(m.to for m in delivered) == sorted(card.phone for card in made)
+    assert db.session.scalar(select(func.count()).select_from(SmsMessage).where(SmsMessage.status != "sent")) == 0
