@@ -12,10 +12,12 @@ from flask import current_app, request, session
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
+from portal import clock
 from portal.extensions import db, limiter
 from portal.models import AccountClaim, OtpPurpose, User
 from portal.services import DomainError
 from portal.services.accounts import normalise_phone, phone_for_login
+from portal.services.claims import open_claim
 from portal.services.otp import find_challenge
 from portal.services.purchases import latest_card_of
 
@@ -83,8 +85,8 @@ def _payment_phone() -> str:
 
 
 def _pending_claim() -> AccountClaim | None:
-    claim_id = (session.get("claim") or {}).get("claim_id")
-    return db.session.get(AccountClaim, claim_id) if isinstance(claim_id, int) else None
+    # The claim the view would act on: an ended one is gone for the limits too.
+    return open_claim((session.get("claim") or {}).get("claim_id"), clock.now())
 
 
 def _claim_phone() -> str:

@@ -74,7 +74,7 @@ def verify(challenge_id: int):
     changed = PriceChanged(price, offering.price) if offering.price != price else None
     return render_template("prakerja/verify.html", form=form, resend_form=ResendForm(), challenge=challenge,
                            status=card_status(card, now), offering=offering, wait=seconds_until_resend(challenge, now),
-                           price=price, changed=changed)
+                           price=offering.price if price is None else price, changed=changed)
 
 
 @bp.post("/verifikasi/<int:challenge_id>/kirim-ulang")

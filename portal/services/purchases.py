@@ -48,7 +48,11 @@ class PriceChanged(DomainError):
 
     keeps_writes = True
 
-    def __init__(self, sent: int, now_price: int):
+    def __init__(self, sent: int | None, now_price: int):
+        if sent is None:  # a code from before codes named their amount
+            super().__init__(_l("This code was sent before codes named the amount they pay, so it is no longer "
+                                "valid. Nothing was paid. Press “Kirim OTP” again for a new code."), "code")
+            return
         super().__init__(_l("The price of this training changed from %(sent)s to %(now)s after the code was sent, "
                             "so that code is no longer valid. Nothing was paid. Press “Kirim OTP” again to pay "
                             "the new price.", sent=rupiah(sent), now=rupiah(now_price)), "code")
@@ -133,9 +137,10 @@ def payment_of(challenge: OtpChallenge) -> tuple[Card, Offering]:
     return db.session.get(Card, bound["card"]), offering_for_registration(bound["offering"])
 
 
-def bound_price(challenge: OtpChallenge) -> int:
-    """The amount a payment code was sent for (and is the only amount it can pay)."""
-    return _bound(challenge)["price"]
+def bound_price(challenge: OtpChallenge) -> int | None:
+    """The amount a payment code was sent for (and is the only amount it can pay). A code sent before
+    codes named their amount is bound to none: it pays nothing, and the page asks for a new one."""
+    return _bound(challenge).get("price")
 
 
 def _enrollment(user_id: int, offering_id: int) -> Enrollment | None:

@@ -83,3 +83,16 @@ def test_a_reprice_racing_the_purchase_charges_nothing(app, buyer, clock):
     assert "berubah" in str(refused.value.message)
     db.session.rollback()
     assert db.session.get(Card, buyer.card.id).balance == 1_000_000 and _enrollments() == 0
+
+
+def test_a_code_from_before_amounts_were_bound_pays_nothing(client, buyer, sms, clock):
+    """A payment code sent before this rule (its subject names no amount) is void, not a 500."""
+    page = enter_card(client, buyer.offering.id, buyer.card.number)
+    challenge = db.session.scalar(select(OtpChallenge))
+    challenge.subject = f"card:{buyer.card.id}:offering:{buyer.offering.id}"
+    db.session.commit()
+    shown = client.get(page.request.path).get_data(as_text=True)
+    assert 'id="price-changed"' in shown and "Rp500.000" in shown
+    refused = enter_code(client, page, sms.last_code(PHONE))
+    assert refused.status_code == 200 and "tidak berlaku lagi" in refused.get_data(as_text=True)
+    assert _enrollments() == 0 and db.session.get(Card, buyer.card.id).balance == 1_000_000
