@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import ARRAY, Integer, String, any_, column, func, insert, literal, literal_column, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Row
+from sqlalchemy.sql.expression import ClauseElement
 
 from portal.extensions import db
 from portal.formatting import wib
@@ -112,7 +113,8 @@ def _tell_holders(conn: Connection, chosen: tuple, deadlines: set[datetime], at)
     """One SMS per chosen card into the outbox, in the batch's transaction: one INSERT … SELECT per
     distinct deadline in the batch (at midnight, one), the text made in SQL from one template."""
     state = delivery_state(at)  # as send_sms writes it: sent (the demo's phone) or due for the relay
-    states = [literal(value, SmsMessage.__table__.c[name].type) for name, value in state.items()]
+    states = [value if isinstance(value, ClauseElement) else literal(value, SmsMessage.__table__.c[name].type)
+              for name, value in state.items()]  # `at` may already be a bound parameter
     for deadline in sorted(deadlines):
         same_deadline = (Card.deadline_at == literal(deadline, UTCDateTime()),) if len(deadlines) > 1 else ()
         conn.execute(insert(SmsMessage).from_select(

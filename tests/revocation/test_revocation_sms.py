@@ -94,3 +94,12 @@ def test_the_revocation_sms_reaches_the_phone_through_the_relay(app):
     delivered = [m for m in deliver(app) if "dicabut" in m.text]
     assert sorted(m.to for m in delivered) == sorted(card.phone for card in made)
     assert db.session.scalar(select(func.count()).select_from(SmsMessage).where(SmsMessage.status != "sent")) == 0
+
+
+def test_on_the_demo_phone_the_revocation_sms_is_delivered_when_written(app, monkeypatch):
+    """With the `outbox` backend the table is HP Simulasi: the rows are sent as they are written."""
+    monkeypatch.setitem(app.config, "SMS_BACKEND", "outbox")
+    cards(2)
+    assert revoke_expired_cards(NEXT_DAY)["revoked"] == 2
+    rows = db.session.execute(select(SmsMessage.status, SmsMessage.sent_at)).all()
+    assert [status for status, _ in rows] == ["sent", "sent"] and all(sent for _, sent in rows)
